@@ -1,0 +1,123 @@
+import { EventDecodeError } from "./enum-table.js";
+import {
+  type AgentEvent,
+  type AgentEventType,
+  APPROVAL_KINDS,
+  DECIDERS,
+  DECISIONS,
+  PERMISSION_MODES,
+  STOP_REASONS,
+} from "./events.js";
+
+/**
+ * JSON lines: how events are printed by `--output-format stream-json` and
+ * read back from logs and pipes. One event per line, the core model as is.
+ */
+
+type FieldKind = "string" | "number" | "boolean" | readonly string[];
+interface FieldSpec {
+  kind: FieldKind;
+  optional?: boolean;
+}
+
+const str: FieldSpec = { kind: "string" };
+const optStr: FieldSpec = { kind: "string", optional: true };
+const num: FieldSpec = { kind: "number" };
+const bool: FieldSpec = { kind: "boolean" };
+const oneOf = (values: readonly string[]): FieldSpec => ({ kind: values });
+
+/** The runtime shape of every event type; the compiler checks it covers them all. */
+const EVENT_FIELDS: Record<AgentEventType, Record<string, FieldSpec>> = {
+  session_started: { cwd: str, model: str, permissionMode: oneOf(PERMISSION_MODES) },
+  user_message: { text: str },
+  turn_start: { turn: num, model: str, provider: str },
+  text_delta: { text: str },
+  thinking_delta: { text: str, signature: optStr, redacted: bool },
+  tool_call_start: { callId: str, name: str },
+  tool_call_delta: { callId: str, argumentsDelta: str },
+  tool_call_complete: { callId: str, name: str, argumentsJson: str },
+  tool_result: { callId: str, name: str, output: str, isError: bool, errorKind: optStr, durationMs: num },
+  approval_request: {
+    requestId: str,
+    callId: str,
+    tool: str,
+    kind: oneOf(APPROVAL_KINDS),
+    summary: str,
+    diff: optStr,
+    command: optStr,
+  },
+  approval_decision: {
+    requestId: str,
+    decision: oneOf(DECISIONS),
+    decidedBy: oneOf(DECIDERS),
+    reason: optStr,
+    editedArgumentsJson: optStr,
+  },
+  usage: {
+    model: str,
+    inputTokens: num,
+    outputTokens: num,
+    cacheReadTokens: num,
+    cacheWriteTokens: num,
+    costUsd: num,
+  },
+  retry: { attempt: num, delayMs: num, reason: str, discardPartial: bool, nextModel: optStr },
+  error: { code: str, message: str, retryable: bool },
+  turn_end: { turn: num, stopReason: oneOf(STOP_REASONS) },
+};
+
+const ENVELOPE_FIELDS: Record<string, FieldSpec> = { sessionId: str, seq: num, timestamp: num };
+
+export function serializeEvent(event: AgentEvent): string {
+  return JSON.stringify(event);
+}
+
+/** Parses and validates one JSON line; throws `EventDecodeError` naming the first problem. */
+export function parseEvent(line: string): AgentEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new EventDecodeError(`not JSON: ${(error as Error).message}`);
+  }
+  assertEvent(value);
+  return value;
+}
+
+export function isAgentEventType(type: unknown): type is AgentEventType {
+  return typeof type === "string" && Object.hasOwn(EVENT_FIELDS, type);
+}
+
+export function assertEvent(value: unknown): asserts value is AgentEvent {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new EventDecodeError("an event must be a JSON object");
+  }
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (!isAgentEventType(type)) throw new EventDecodeError(`unknown event type ${JSON.stringify(type)}`);
+  const fields = { ...ENVELOPE_FIELDS, ...EVENT_FIELDS[type] };
+  for (const [name, spec] of Object.entries(fields)) checkField(type, name, spec, record[name]);
+  for (const name of Object.keys(record)) {
+    if (name !== "type" && !Object.hasOwn(fields, name)) {
+      throw new EventDecodeError(`${type}: unexpected field "${name}"`);
+    }
+  }
+}
+
+function checkField(type: string, name: string, spec: FieldSpec, value: unknown): void {
+  if (value === undefined) {
+    if (spec.optional) return;
+    throw new EventDecodeError(`${type}: missing field "${name}"`);
+  }
+  const { kind } = spec;
+  if (typeof kind === "string") {
+    const ok = typeof value === kind && (kind !== "number" || Number.isFinite(value));
+    if (!ok) throw new EventDecodeError(`${type}.${name}: expected ${kind}, got ${JSON.stringify(value)}`);
+    return;
+  }
+  if (typeof value !== "string" || !kind.includes(value)) {
+    throw new EventDecodeError(
+      `${type}.${name}: expected one of ${kind.join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  }
+}

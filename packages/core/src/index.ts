@@ -1,0 +1,4 @@
+export { EventDecodeError } from "./enum-table.js";
+export { assertEvent, isAgentEventType, parseEvent, serializeEvent } from "./event-json.js";
+export { eventFromProto, eventToProto } from "./event-proto.js";
+export * from "./events.js";

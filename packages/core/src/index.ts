@@ -5,3 +5,4 @@ export { eventFromProto, eventToProto } from "./event-proto.js";
 export * from "./events.js";
 export { conversationFromEvents, MISSING_TOOL_RESULT } from "./fold-conversation.js";
 export * from "./model.js";
+export * from "./syntax.js";

@@ -1,0 +1,205 @@
+import {
+  type AgentEventBody,
+  conversationFromEvents,
+  type ModelClient,
+  type ModelTier,
+  type StopReason,
+} from "@toad/core";
+import type { PermissionPolicy } from "./permissions.js";
+import type { AgentTools, Approver, EventSink, ToolCall } from "./ports.js";
+import { runToolCalls } from "./run-tools.js";
+
+export interface AgentRunOptions {
+  prompt: string;
+  /** The session's log so far (event bodies, oldest first): the conversation to continue. */
+  history: readonly AgentEventBody[];
+  system: string;
+  model: ModelClient;
+  modelId?: string;
+  tier?: ModelTier;
+  tools: AgentTools;
+  policy: PermissionPolicy;
+  approver?: Approver;
+  emit: EventSink;
+  signal: AbortSignal;
+  /** Model turns this run may take. */
+  maxTurns?: number;
+  maxOutputTokens?: number;
+  /** Stops the run once the session's cost reaches it. */
+  budgetUsd?: number;
+  /** What the session already cost before this run. */
+  costSoFarUsd?: number;
+}
+
+export type AgentExit = StopReason | "max_turns" | "budget";
+
+export interface AgentRunResult {
+  exit: AgentExit;
+  turns: number;
+  costUsd: number;
+  /** The text of the last model turn. */
+  text: string;
+}
+
+const DEFAULT_MAX_TURNS = 100;
+
+/**
+ * The agent loop: model turn → tool calls → results → next turn, until the
+ * model ends its turn, a cap is hit, or the signal aborts. Every event goes
+ * through `emit` (which persists it) before the loop acts on it, so the log
+ * is always a faithful, resumable record of the run.
+ */
+export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult> {
+  const log: AgentEventBody[] = [...options.history];
+  const record = async (body: AgentEventBody) => {
+    log.push(body);
+    await options.emit(body);
+  };
+  const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
+  let turnNumber = log.filter((event) => event.type === "turn_start").length;
+  let cost = options.costSoFarUsd ?? 0;
+  let runCost = 0;
+  let text = "";
+
+  await record({ type: "user_message", text: options.prompt });
+  for (let turns = 0; ; turns++) {
+    const done = (exit: AgentExit): AgentRunResult => ({ exit, turns, costUsd: runCost, text });
+    if (options.signal.aborted) return done("cancelled");
+    if (turns >= maxTurns) {
+      await record({
+        type: "error",
+        code: "max_turns",
+        message: `Stopped after ${maxTurns} model turns (--max-turns).`,
+        retryable: false,
+      });
+      return done("max_turns");
+    }
+
+    turnNumber++;
+    const turn = await streamModelTurn(options, log, turnNumber, record);
+    cost += turn.costUsd;
+    runCost += turn.costUsd;
+    text = turn.text;
+
+    if (options.budgetUsd !== undefined && cost >= options.budgetUsd) {
+      await record({
+        type: "error",
+        code: "budget_exceeded",
+        message: `The session has cost $${cost.toFixed(4)}, reaching its budget of $${options.budgetUsd.toFixed(2)}.`,
+        retryable: false,
+      });
+      await answerUnrunCalls(turn.calls, record, "the session budget was reached");
+      return { exit: "budget", turns: turns + 1, costUsd: runCost, text };
+    }
+
+    const next = nextStep(turn.stopReason, turn.calls.length);
+    if (next === "stop") return { exit: turn.stopReason, turns: turns + 1, costUsd: runCost, text };
+    if (next === "refuse_calls") {
+      await answerUnrunCalls(
+        turn.calls,
+        record,
+        "the output hit the max-tokens limit, so its arguments may be cut",
+      );
+      continue;
+    }
+    await runToolCalls(turn.calls, {
+      tools: options.tools,
+      policy: options.policy,
+      approver: options.approver,
+      record,
+      signal: options.signal,
+    });
+  }
+}
+
+interface ModelTurn {
+  stopReason: StopReason;
+  calls: ToolCall[];
+  text: string;
+  costUsd: number;
+}
+
+async function streamModelTurn(
+  options: AgentRunOptions,
+  log: AgentEventBody[],
+  turn: number,
+  record: (body: AgentEventBody) => Promise<void>,
+): Promise<ModelTurn> {
+  const result: ModelTurn = { stopReason: "error", calls: [], text: "", costUsd: 0 };
+  const request = {
+    turn,
+    system: options.system,
+    messages: conversationFromEvents(log),
+    tools: options.tools.specs(),
+    ...(options.modelId !== undefined && { model: options.modelId }),
+    ...(options.tier !== undefined && { tier: options.tier }),
+    ...(options.maxOutputTokens !== undefined && { maxOutputTokens: options.maxOutputTokens }),
+  };
+  for await (const event of options.model.stream(request, { signal: options.signal })) {
+    await record(event);
+    switch (event.type) {
+      case "text_delta":
+        result.text += event.text;
+        break;
+      case "tool_call_complete":
+        result.calls.push({ callId: event.callId, name: event.name, argumentsJson: event.argumentsJson });
+        break;
+      case "retry":
+        if (event.discardPartial) {
+          result.text = "";
+          result.calls = [];
+        }
+        break;
+      case "usage":
+        result.costUsd += event.costUsd;
+        break;
+      case "turn_end":
+        result.stopReason = event.stopReason;
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
+
+type NextStep = "run_calls" | "refuse_calls" | "stop";
+
+function nextStep(stopReason: StopReason, callCount: number): NextStep {
+  switch (stopReason) {
+    case "tool_use":
+      return callCount > 0 ? "run_calls" : "stop";
+    case "pause_turn":
+      // The provider paused a long server-side turn; sending the conversation back resumes it.
+      return "run_calls";
+    case "max_tokens":
+      return callCount > 0 ? "refuse_calls" : "stop";
+    case "end_turn":
+    case "stop_sequence":
+      // Some OpenAI-compatible servers report "stop" even when they called tools.
+      return callCount > 0 ? "run_calls" : "stop";
+    case "refusal":
+    case "cancelled":
+    case "error":
+      return "stop";
+  }
+}
+
+/** Keeps the log consistent: every tool call the model made gets a result. */
+async function answerUnrunCalls(
+  calls: ToolCall[],
+  record: (body: AgentEventBody) => Promise<void>,
+  why: string,
+): Promise<void> {
+  for (const call of calls) {
+    await record({
+      type: "tool_result",
+      callId: call.callId,
+      name: call.name,
+      output: `Not run: ${why}.`,
+      isError: true,
+      errorKind: "not_run",
+      durationMs: 0,
+    });
+  }
+}

@@ -1,0 +1,9 @@
+export { type AgentExit, type AgentRunOptions, type AgentRunResult, runAgent } from "./agent-loop.js";
+export {
+  PermissionPolicy,
+  PermissionRuleError,
+  type PermissionRules,
+  type PermissionVerdict,
+} from "./permissions.js";
+export type * from "./ports.js";
+export { runToolCalls, type ToolRunContext } from "./run-tools.js";

@@ -1,5 +1,11 @@
 export { type AgentExit, type AgentRunOptions, type AgentRunResult, runAgent } from "./agent-loop.js";
 export {
+  findRepositoryRoot,
+  INSTRUCTION_FILES,
+  type InstructionFile,
+  loadInstructions,
+} from "./instructions.js";
+export {
   PermissionPolicy,
   PermissionRuleError,
   type PermissionRules,
@@ -7,3 +13,4 @@ export {
 } from "./permissions.js";
 export type * from "./ports.js";
 export { runToolCalls, type ToolRunContext } from "./run-tools.js";
+export { buildSystemPrompt, type SystemPromptInput } from "./system-prompt.js";

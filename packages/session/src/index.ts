@@ -1,0 +1,7 @@
+export {
+  type NewSessionOptions,
+  type SendOptions,
+  SessionNotFoundError,
+  SessionRunner,
+  type SessionRunnerDeps,
+} from "./session-runner.js";

@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AgentTools } from "@toad/agent";
+import {
+  conversationFromEvents,
+  type ModelClient,
+  type ModelRequest,
+  type ModelStreamEvent,
+} from "@toad/core";
+import { openSqliteStore, type SessionStore } from "@toad/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SessionRunner } from "../src/index.js";
+
+/** A model double that plays core events (provider adapters are tested over HTTP in packages/llm). */
+function scripted(
+  turns: ((request: ModelRequest) => ModelStreamEvent[])[],
+): ModelClient & { seen: ModelRequest[] } {
+  const seen: ModelRequest[] = [];
+  return {
+    seen,
+    async *stream(request) {
+      seen.push(request);
+      yield { type: "turn_start", turn: request.turn, model: "scripted", provider: "test" };
+      const turn = turns.shift();
+      if (turn) yield* turn(request);
+    },
+  };
+}
+
+/** One write tool that checkpoints through `beforeWrite`, like the real edit tools. */
+function writeTool(cwd: string, beforeWrite: (paths: string[]) => Promise<void>): AgentTools {
+  return {
+    specs: () => [{ name: "write", description: "write a file", inputSchema: { type: "object" } }],
+    effectOf: (name) => (name === "write" ? "edit" : undefined),
+    preview: async (call) => ({ summary: call.argumentsJson }),
+    async execute(call) {
+      const { path, content } = JSON.parse(call.argumentsJson) as { path: string; content: string };
+      await beforeWrite([join(cwd, path)]);
+      await writeFile(join(cwd, path), content);
+      return { ok: true, output: `wrote ${path}` };
+    },
+  };
+}
+
+let dir: string;
+let store: SessionStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "toad-session-"));
+  store = await openSqliteStore({ path: join(dir, "toad.db") });
+});
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("SessionRunner", () => {
+  it("logs every event, checkpoints edits, and continues from the log", async () => {
+    await writeFile(join(dir, "a.txt"), "old");
+    const model = scripted([
+      () => [
+        {
+          type: "tool_call_complete",
+          callId: "c1",
+          name: "write",
+          argumentsJson: '{"path":"a.txt","content":"new"}',
+        },
+        {
+          type: "usage",
+          model: "m",
+          inputTokens: 1,
+          outputTokens: 1,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          costUsd: 0.25,
+        },
+        { type: "turn_end", turn: 1, stopReason: "tool_use" },
+      ],
+      () => [
+        { type: "text_delta", text: "Wrote it." },
+        { type: "turn_end", turn: 2, stopReason: "end_turn" },
+      ],
+      () => [
+        { type: "text_delta", text: "Still here." },
+        { type: "turn_end", turn: 3, stopReason: "end_turn" },
+      ],
+    ]);
+    const runner = new SessionRunner({
+      store,
+      model,
+      tools: (session, beforeWrite) => writeTool(session.cwd, beforeWrite),
+    });
+    const session = await runner.create({ cwd: dir, model: "scripted", permissionMode: "auto-edit" });
+    const seen: number[] = [];
+    const result = await runner.send(session.id, {
+      prompt: "change a.txt",
+      signal: new AbortController().signal,
+      onEvent: (event) => seen.push(event.seq),
+    });
+    expect(result).toMatchObject({ exit: "end_turn", text: "Wrote it." });
+    expect(await readFile(join(dir, "a.txt"), "utf8")).toBe("new");
+
+    const log = await store.events(session.id);
+    expect(log.map((event) => event.seq)).toEqual(log.map((_, index) => index + 1));
+    expect(seen).toEqual(log.slice(1).map((event) => event.seq)); // all but session_started, as they were logged
+    expect((await store.get(session.id))?.costUsd).toBe(0.25);
+
+    // A second message continues the conversation from the log.
+    await runner.send(session.id, { prompt: "and now?", signal: new AbortController().signal });
+    expect(model.seen[2]?.turn).toBe(3);
+    expect(model.seen[2]?.messages).toEqual(
+      conversationFromEvents(await store.events(session.id)).slice(0, -1),
+    );
+    expect(model.seen[0]?.system).toBe(model.seen[2]?.system);
+
+    // The edit was checkpointed: undo restores the old content.
+    const undo = await store.undo(session.id);
+    expect(undo.ok).toBe(true);
+    expect(await readFile(join(dir, "a.txt"), "utf8")).toBe("old");
+  });
+
+  it("finds the latest session of a directory and reports an unknown id clearly", async () => {
+    const runner = new SessionRunner({ store, model: scripted([]), tools: (s, b) => writeTool(s.cwd, b) });
+    await runner.create({ cwd: dir, model: "m", permissionMode: "ask" });
+    const second = await runner.create({ cwd: dir, model: "m", permissionMode: "ask" });
+    expect((await runner.latest(dir))?.id).toBe(second.id);
+    await expect(runner.get("nope")).rejects.toThrow(/no session with id "nope"/);
+  });
+});

@@ -1,0 +1,13 @@
+export type { StoreDeps } from "./deps.js";
+export { err, ok, type Result, StoreError, type StoreErrorCode } from "./errors.js";
+export { captureFiles, localFiles, type WorkspaceFiles } from "./files.js";
+export { DB_FILE_NAME, type Env, type StoreLocation, storeLocation } from "./location.js";
+export { MemorySessionStore } from "./memory/memory-store.js";
+export type * from "./port.js";
+export { SCHEMA_VERSION } from "./sqlite/schema.js";
+export {
+  type Durability,
+  openSqliteStore,
+  SqliteSessionStore,
+  type SqliteStoreOptions,
+} from "./sqlite/sqlite-store.js";

@@ -1,0 +1,56 @@
+/**
+ * Keeps the first and last bytes of a stream of unknown length in bounded
+ * memory. Errors usually sit at the end of a command's output and the command
+ * line's context at the start, so both ends are worth more than either alone.
+ */
+export class HeadTailBuffer {
+  private readonly headLimit: number;
+  private readonly tailLimit: number;
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private total = 0;
+
+  constructor(maxBytes: number) {
+    const limit = Math.max(2, Math.floor(maxBytes));
+    this.headLimit = Math.floor(limit / 2);
+    this.tailLimit = limit - this.headLimit;
+  }
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    let rest = chunk;
+    if (this.headBytes < this.headLimit) {
+      const take = Math.min(this.headLimit - this.headBytes, rest.length);
+      this.head.push(rest.subarray(0, take));
+      this.headBytes += take;
+      rest = rest.subarray(take);
+    }
+    if (rest.length === 0) return;
+    this.tail.push(rest);
+    this.tailBytes += rest.length;
+    // Drop whole chunks from the front while the remainder still covers the limit.
+    while (this.tail.length > 1 && this.tailBytes - (this.tail[0]?.length ?? 0) >= this.tailLimit) {
+      this.tailBytes -= this.tail.shift()?.length ?? 0;
+    }
+  }
+
+  get totalBytes(): number {
+    return this.total;
+  }
+
+  get truncated(): boolean {
+    return this.total > this.headLimit + this.tailLimit;
+  }
+
+  /** The text, with a marker line where bytes were cut. */
+  text(): string {
+    const head = Buffer.concat(this.head);
+    let tail = Buffer.concat(this.tail);
+    if (!this.truncated) return Buffer.concat([head, tail]).toString("utf8");
+    tail = tail.subarray(tail.length - this.tailLimit);
+    const omitted = this.total - head.length - tail.length;
+    return `${head.toString("utf8")}\n[... ${omitted} bytes omitted ...]\n${tail.toString("utf8")}`;
+  }
+}

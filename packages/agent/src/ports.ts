@@ -18,17 +18,25 @@ export interface ToolPreview {
 
 export type ToolOutcome = { ok: true; output: string } | { ok: false; errorKind: string; message: string };
 
+/** A call past validation: approve it by its effect and preview, then execute it. */
+export interface PreparedToolCall {
+  /** The call's own effect (e.g. `git status` reads although `git` can write). */
+  effect: ToolEffect;
+  preview(): Promise<{ ok: true; preview: ToolPreview } | { ok: false; outcome: ToolOutcome }>;
+  execute(): Promise<ToolOutcome>;
+}
+
+export type PrepareResult = { ok: true; call: PreparedToolCall } | { ok: false; outcome: ToolOutcome };
+
 /**
  * The agent's view of its tools (implemented over `@toad/tools` by the
- * wiring). `preview` and `execute` never throw for bad input: they answer
- * with a typed failure the model can read.
+ * wiring). `prepare` validates a call (the tool exists, its arguments parse
+ * and fit the schema); nothing here throws for bad input: failures are
+ * outcomes the model can read.
  */
 export interface AgentTools {
   specs(): ToolSpec[];
-  /** Undefined for a tool that does not exist. */
-  effectOf(name: string): ToolEffect | undefined;
-  preview(call: ToolCall, signal: AbortSignal): Promise<ToolPreview | { error: ToolOutcome }>;
-  execute(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome>;
+  prepare(call: ToolCall, signal: AbortSignal): PrepareResult;
 }
 
 export interface ApprovalQuestion {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEventBody, ApprovalKind } from "@toad/core";
 import type { PermissionPolicy } from "./permissions.js";
-import type { AgentTools, Approver, ToolCall, ToolEffect, ToolOutcome } from "./ports.js";
+import type { AgentTools, Approver, PreparedToolCall, ToolCall, ToolEffect, ToolOutcome } from "./ports.js";
 
 export interface ToolRunContext {
   tools: AgentTools;
@@ -19,80 +19,77 @@ const APPROVAL_KIND: Record<ToolEffect, ApprovalKind> = {
   network: "network",
 };
 
+type Prepared = { call: ToolCall; result: ReturnType<AgentTools["prepare"]> };
+
 /**
  * Runs one turn's tool calls: consecutive read-only calls concurrently, every
  * write or command alone and in order, so effects happen in the order the
  * model asked for them. Every call ends with exactly one `tool_result`.
  */
 export async function runToolCalls(calls: ToolCall[], ctx: ToolRunContext): Promise<void> {
-  for (const batch of batchByEffect(calls, ctx.tools)) {
-    await Promise.all(batch.map((call) => runToolCall(call, ctx)));
+  const prepared = calls.map((call) => ({ call, result: ctx.tools.prepare(call, ctx.signal) }));
+  for (const batch of batchByEffect(prepared)) {
+    await Promise.all(batch.map((item) => runPrepared(item, ctx)));
   }
 }
 
-function batchByEffect(calls: ToolCall[], tools: AgentTools): ToolCall[][] {
-  const batches: ToolCall[][] = [];
-  let reads: ToolCall[] = [];
-  for (const call of calls) {
-    if (tools.effectOf(call.name) === "read") {
-      reads.push(call);
+/** A call that failed validation has no effect: it is answered at once, alongside reads. */
+function isRead(item: Prepared): boolean {
+  return !item.result.ok || item.result.call.effect === "read";
+}
+
+function batchByEffect(items: Prepared[]): Prepared[][] {
+  const batches: Prepared[][] = [];
+  let reads: Prepared[] = [];
+  for (const item of items) {
+    if (isRead(item)) {
+      reads.push(item);
       continue;
     }
     if (reads.length > 0) batches.push(reads);
     reads = [];
-    batches.push([call]);
+    batches.push([item]);
   }
   if (reads.length > 0) batches.push(reads);
   return batches;
 }
 
-async function runToolCall(original: ToolCall, ctx: ToolRunContext): Promise<void> {
+async function runPrepared({ call, result }: Prepared, ctx: ToolRunContext): Promise<void> {
   const started = Date.now();
-  const finish = (call: ToolCall, outcome: ToolOutcome) =>
+  const finish = (finalCall: ToolCall, outcome: ToolOutcome) =>
     ctx.record({
       type: "tool_result",
-      callId: call.callId,
-      name: call.name,
+      callId: finalCall.callId,
+      name: finalCall.name,
       output: outcome.ok ? outcome.output : outcome.message,
       isError: !outcome.ok,
       ...(outcome.ok ? {} : { errorKind: outcome.errorKind }),
       durationMs: Date.now() - started,
     });
 
-  if (ctx.signal.aborted) return finish(original, cancelled());
-  const effect = ctx.tools.effectOf(original.name);
-  if (effect === undefined) {
-    const names = ctx.tools
-      .specs()
-      .map((spec) => spec.name)
-      .join(", ");
-    return finish(original, {
-      ok: false,
-      errorKind: "unknown_tool",
-      message: `There is no tool named "${original.name}". Available tools: ${names}.`,
-    });
-  }
-
-  const permitted = await obtainPermission(original, effect, ctx);
-  if ("refusal" in permitted) return finish(original, permitted.refusal);
-  if (ctx.signal.aborted) return finish(permitted.call, cancelled());
-  return finish(permitted.call, await ctx.tools.execute(permitted.call, ctx.signal));
+  if (ctx.signal.aborted) return finish(call, cancelled());
+  if (!result.ok) return finish(call, result.outcome);
+  const permitted = await obtainPermission(call, result.call, ctx);
+  if ("refusal" in permitted) return finish(call, permitted.refusal);
+  if (ctx.signal.aborted) return finish(call, cancelled());
+  return finish(call, await permitted.run.execute());
 }
 
-type Permission = { call: ToolCall } | { refusal: ToolOutcome };
+type Permission = { run: PreparedToolCall } | { refusal: ToolOutcome };
 
 async function obtainPermission(
   call: ToolCall,
-  effect: ToolEffect,
+  prepared: PreparedToolCall,
   ctx: ToolRunContext,
 ): Promise<Permission> {
+  const { effect } = prepared;
   const verdict = ctx.policy.decide(call, effect);
-  if (verdict.action === "allow") return { call };
+  if (verdict.action === "allow") return { run: prepared };
   if (verdict.action === "deny")
     return { refusal: { ok: false, errorKind: "denied", message: verdict.reason } };
 
-  const preview = await ctx.tools.preview(call, ctx.signal);
-  if ("error" in preview) return { refusal: preview.error };
+  const shown = await prepared.preview();
+  if (!shown.ok) return { refusal: shown.outcome };
   if (!ctx.approver) {
     return {
       refusal: {
@@ -105,6 +102,7 @@ async function obtainPermission(
     };
   }
 
+  const { preview } = shown;
   const requestId = `apr_${randomUUID()}`;
   await ctx.record({
     type: "approval_request",
@@ -136,7 +134,10 @@ async function obtainPermission(
     return { refusal: { ok: false, errorKind: "denied", message: `The user declined this call${why}.` } };
   }
   if (answer.decision === "allow_always") ctx.policy.grantAlways(call, effect);
-  return { call: answer.editedArgumentsJson ? { ...call, argumentsJson: answer.editedArgumentsJson } : call };
+  if (answer.editedArgumentsJson === undefined) return { run: prepared };
+  // "Edit then run": the person changed the arguments; validate the new call as if the model had sent it.
+  const edited = ctx.tools.prepare({ ...call, argumentsJson: answer.editedArgumentsJson }, ctx.signal);
+  return edited.ok ? { run: edited.call } : { refusal: edited.outcome };
 }
 
 function cancelled(): ToolOutcome {

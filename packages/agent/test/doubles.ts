@@ -1,5 +1,5 @@
 import type { AgentEventBody, ModelClient, ModelRequest, ModelStreamEvent } from "@toad/core";
-import type { AgentTools, ToolCall, ToolEffect, ToolOutcome } from "../src/index.js";
+import type { AgentTools, ToolEffect, ToolOutcome } from "../src/index.js";
 
 /**
  * Test doubles of the agent's ports. The model double plays scripted turns
@@ -63,32 +63,48 @@ export interface FakeTool {
 
 export function fakeTools(tools: Record<string, FakeTool>): AgentTools & { log: string[] } {
   const log: string[] = [];
-  const parse = (call: ToolCall): Record<string, unknown> | ToolOutcome => {
-    try {
-      return JSON.parse(call.argumentsJson) as Record<string, unknown>;
-    } catch {
-      return { ok: false, errorKind: "invalid_arguments", message: "arguments are not valid JSON" };
-    }
-  };
   return {
     log,
     specs: () =>
       Object.keys(tools).map((name) => ({ name, description: name, inputSchema: { type: "object" } })),
-    effectOf: (name) => tools[name]?.effect,
-    async preview(call) {
-      const args = parse(call);
-      if ("ok" in args) return { error: args as ToolOutcome };
-      return { summary: `${call.name} ${call.argumentsJson}`, command: String(args.command ?? "") };
-    },
-    async execute(call, signal) {
+    prepare(call, signal) {
       const tool = tools[call.name];
-      const args = parse(call);
-      if (!tool) throw new Error("unreachable: unknown tools are answered by the loop");
-      if ("ok" in args) return args as ToolOutcome;
-      log.push(`start ${call.callId}`);
-      const outcome = await tool.run(args, signal);
-      log.push(`end ${call.callId}`);
-      return outcome;
+      if (!tool) {
+        const names = Object.keys(tools).join(", ");
+        return {
+          ok: false,
+          outcome: {
+            ok: false,
+            errorKind: "unknown_tool",
+            message: `no tool named "${call.name}"; available: ${names}`,
+          },
+        };
+      }
+      let args: Record<string, unknown>;
+      try {
+        args = JSON.parse(call.argumentsJson) as Record<string, unknown>;
+      } catch {
+        return {
+          ok: false,
+          outcome: { ok: false, errorKind: "invalid_arguments", message: "arguments are not valid JSON" },
+        };
+      }
+      return {
+        ok: true,
+        call: {
+          effect: tool.effect,
+          preview: async () => ({
+            ok: true,
+            preview: { summary: `${call.name} ${call.argumentsJson}`, command: String(args.command ?? "") },
+          }),
+          async execute() {
+            log.push(`start ${call.callId}`);
+            const outcome = await tool.run(args, signal);
+            log.push(`end ${call.callId}`);
+            return outcome;
+          },
+        },
+      };
     },
   };
 }

@@ -1,3 +1,4 @@
+export { agentToolsFrom, type LocalToolsOptions, localTools } from "./embedded-tools.js";
 export {
   type NewSessionOptions,
   type SendOptions,

@@ -16,7 +16,10 @@ export interface SessionRunnerDeps {
   store: SessionStore;
   model: ModelClient;
   /** Builds the tools of a session; `beforeWrite` must be called with the paths an edit is about to change. */
-  tools(session: SessionRecord, beforeWrite: (paths: string[]) => Promise<void>): AgentTools;
+  tools(
+    session: SessionRecord,
+    beforeWrite: (paths: readonly string[]) => Promise<void>,
+  ): Promise<AgentTools>;
   permissionRules?: PermissionRules;
   /** A repository map for the system prompt, when the context engine has one. */
   repoMap?(session: SessionRecord): Promise<string | undefined>;
@@ -83,7 +86,7 @@ export class SessionRunner {
       ({ sessionId: _s, seq: _q, timestamp: _t, ...body }) => body,
     );
     const permissionMode = options.permissionMode ?? session.permissionMode;
-    const beforeWrite = async (paths: string[]) => {
+    const beforeWrite = async (paths: readonly string[]) => {
       const current = await store.get(sessionId);
       await store.checkpoint(sessionId, current?.lastSeq ?? 0, await captureFiles(paths));
     };
@@ -94,7 +97,7 @@ export class SessionRunner {
       model: this.deps.model,
       modelId: session.model,
       ...(options.tier !== undefined && { tier: options.tier }),
-      tools: this.deps.tools(session, beforeWrite),
+      tools: await this.deps.tools(session, beforeWrite),
       policy: new PermissionPolicy(permissionMode, this.deps.permissionRules),
       ...(options.approver !== undefined && { approver: options.approver }),
       emit: async (body) => {

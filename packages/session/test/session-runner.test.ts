@@ -1,16 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentTools } from "@toad/agent";
 import {
   conversationFromEvents,
   type ModelClient,
   type ModelRequest,
   type ModelStreamEvent,
 } from "@toad/core";
-import { openSqliteStore, type SessionStore } from "@toad/store";
+import { openSqliteStore, type SessionRecord, type SessionStore } from "@toad/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SessionRunner } from "../src/index.js";
+import { localTools, SessionRunner } from "../src/index.js";
 
 /** A model double that plays core events (provider adapters are tested over HTTP in packages/llm). */
 function scripted(
@@ -28,25 +27,14 @@ function scripted(
   };
 }
 
-/** One write tool that checkpoints through `beforeWrite`, like the real edit tools. */
-function writeTool(cwd: string, beforeWrite: (paths: string[]) => Promise<void>): AgentTools {
-  return {
-    specs: () => [{ name: "write", description: "write a file", inputSchema: { type: "object" } }],
-    effectOf: (name) => (name === "write" ? "edit" : undefined),
-    preview: async (call) => ({ summary: call.argumentsJson }),
-    async execute(call) {
-      const { path, content } = JSON.parse(call.argumentsJson) as { path: string; content: string };
-      await beforeWrite([join(cwd, path)]);
-      await writeFile(join(cwd, path), content);
-      return { ok: true, output: `wrote ${path}` };
-    },
-  };
-}
+const quiet = { warn: () => {} };
+const tools = (session: SessionRecord, beforeWrite: (paths: readonly string[]) => Promise<void>) =>
+  localTools({ workspaceRoot: session.cwd, beforeWrite, logger: quiet });
 
 let dir: string;
 let store: SessionStore;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "toad-session-"));
+  dir = await realpath(await mkdtemp(join(tmpdir(), "toad-session-")));
   store = await openSqliteStore({ path: join(dir, "toad.db") });
 });
 afterEach(async () => {
@@ -62,7 +50,7 @@ describe("SessionRunner", () => {
         {
           type: "tool_call_complete",
           callId: "c1",
-          name: "write",
+          name: "write_file",
           argumentsJson: '{"path":"a.txt","content":"new"}',
         },
         {
@@ -85,11 +73,7 @@ describe("SessionRunner", () => {
         { type: "turn_end", turn: 3, stopReason: "end_turn" },
       ],
     ]);
-    const runner = new SessionRunner({
-      store,
-      model,
-      tools: (session, beforeWrite) => writeTool(session.cwd, beforeWrite),
-    });
+    const runner = new SessionRunner({ store, model, tools });
     const session = await runner.create({ cwd: dir, model: "scripted", permissionMode: "auto-edit" });
     const seen: number[] = [];
     const result = await runner.send(session.id, {
@@ -97,6 +81,8 @@ describe("SessionRunner", () => {
       signal: new AbortController().signal,
       onEvent: (event) => seen.push(event.seq),
     });
+    const results = (await store.events(session.id)).filter((e) => e.type === "tool_result");
+    expect(results).toMatchObject([{ isError: false, name: "write_file" }]);
     expect(result).toMatchObject({ exit: "end_turn", text: "Wrote it." });
     expect(await readFile(join(dir, "a.txt"), "utf8")).toBe("new");
 
@@ -120,7 +106,7 @@ describe("SessionRunner", () => {
   });
 
   it("finds the latest session of a directory and reports an unknown id clearly", async () => {
-    const runner = new SessionRunner({ store, model: scripted([]), tools: (s, b) => writeTool(s.cwd, b) });
+    const runner = new SessionRunner({ store, model: scripted([]), tools });
     await runner.create({ cwd: dir, model: "m", permissionMode: "ask" });
     const second = await runner.create({ cwd: dir, model: "m", permissionMode: "ask" });
     expect((await runner.latest(dir))?.id).toBe(second.id);

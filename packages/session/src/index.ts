@@ -1,5 +1,6 @@
 export { agentToolsFrom, type LocalToolsOptions, localTools } from "./embedded-tools.js";
 export {
+  AUTO_MODEL,
   type NewSessionOptions,
   type SendOptions,
   SessionNotFoundError,

@@ -25,8 +25,12 @@ export interface SessionRunnerDeps {
   repoMap?(session: SessionRecord): Promise<string | undefined>;
 }
 
+/** A session's model when none was chosen: each turn is routed by tier. */
+export const AUTO_MODEL = "auto";
+
 export interface NewSessionOptions {
   cwd: string;
+  /** A model id from the registry, or `AUTO_MODEL`. */
   model: string;
   permissionMode: PermissionMode;
   title?: string;
@@ -95,7 +99,7 @@ export class SessionRunner {
       history,
       system: await this.systemPrompt(session, permissionMode),
       model: this.deps.model,
-      modelId: session.model,
+      ...(session.model !== AUTO_MODEL && { modelId: session.model }),
       ...(options.tier !== undefined && { tier: options.tier }),
       tools: await this.deps.tools(session, beforeWrite),
       policy: new PermissionPolicy(permissionMode, this.deps.permissionRules),

@@ -1,0 +1,1 @@
+export { type MainIo, main } from "./main.js";

@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { HELP, parseCliArgs } from "./args.js";
+import { CliError, EXIT, type ExitCode } from "./errors.js";
+import { runHeadless } from "./headless.js";
+import type { Writable } from "./output.js";
+import { openEmbeddedRuntime } from "./runtime.js";
+import { listSessions } from "./sessions-command.js";
+
+export interface MainIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const processIo = (): MainIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+/** The toad command. Returns the exit code; never throws. */
+export async function main(argv: string[], io: MainIo = processIo()): Promise<ExitCode> {
+  try {
+    const args = parseCliArgs(argv, io.cwd);
+    switch (args.command) {
+      case "help":
+        io.stdout.write(`${HELP}\n`);
+        return EXIT.ok;
+      case "version":
+        io.stdout.write(`toad ${version()}\n`);
+        return EXIT.ok;
+      case "sessions": {
+        const runtime = await openEmbeddedRuntime({ cwd: args.cwd, env: io.env, stderr: io.stderr });
+        try {
+          return await listSessions(runtime.store, args, io.stdout);
+        } finally {
+          await runtime.close();
+        }
+      }
+      case "run": {
+        const runtime = await openEmbeddedRuntime({ cwd: args.cwd, env: io.env, stderr: io.stderr });
+        const interrupt = interruptSignal(io.stderr);
+        try {
+          return await runHeadless(args, runtime, {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            signal: interrupt.signal,
+            readStdin: () => readAll(io.stdin),
+          });
+        } finally {
+          interrupt.dispose();
+          await runtime.close();
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`toad: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(
+      `toad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.failed;
+  }
+}
+
+/** First Ctrl-C (or SIGTERM) cancels the run cleanly; a second one exits at once. */
+function interruptSignal(stderr: Writable): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    stderr.write("toad: interrupted, stopping (Ctrl-C again to quit now)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+async function readAll(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
+  if (stream.isTTY) return "";
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -20,9 +20,10 @@ export interface RunArgs {
   verbose: boolean;
 }
 
+/** Arguments of the agent itself (`toad [-p task]`); subcommands parse their own. */
 export type CliArgs =
   | RunArgs
-  | { command: "sessions"; cwd: string; all: boolean; outputFormat: OutputFormat }
+  | { command: "interactive"; cwd: string }
   | { command: "help" }
   | { command: "version" };
 
@@ -30,7 +31,7 @@ export const HELP = `toad — an AI coding agent
 
 Usage:
   toad -p "task" [options]      run a task headless and exit (the task may also come on stdin)
-  toad sessions [--all]         list sessions of this directory (or all)
+  toad <command> [options]      one of the commands below
   toad --help | --version
 
 Options:
@@ -61,15 +62,13 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   const outputFormat = oneOf("--output-format", values["output-format"] ?? "text", OUTPUT_FORMATS);
   const dir = values.cwd ?? cwd;
 
-  if (positionals[0] === "sessions") {
-    return { command: "sessions", cwd: dir, all: values.all ?? false, outputFormat };
-  }
   if (!values.print) {
-    throw new CliError(
-      positionals.length > 0
-        ? `unknown command "${positionals[0]}". Did you mean toad -p "${positionals.join(" ")}"?`
-        : 'the interactive terminal UI is not built yet; run a task headless with toad -p "task"',
-    );
+    if (positionals.length > 0) {
+      throw new CliError(
+        `unknown command "${positionals[0]}". Did you mean toad -p "${positionals.join(" ")}"?`,
+      );
+    }
+    return { command: "interactive", cwd: dir };
   }
   const prompt = positionals.length > 0 ? positionals.join(" ") : undefined;
   return {
@@ -106,7 +105,6 @@ function parse(argv: string[]) {
       continue: { type: "boolean", short: "c" },
       resume: { type: "string", short: "r" },
       verbose: { type: "boolean", short: "v" },
-      all: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },

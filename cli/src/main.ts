@@ -1,18 +1,13 @@
 import { readFileSync } from "node:fs";
 import { HELP, parseCliArgs } from "./args.js";
+import type { CommandIo } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import { runHeadless } from "./headless.js";
 import type { Writable } from "./output.js";
 import { openEmbeddedRuntime } from "./runtime.js";
-import { listSessions } from "./sessions-command.js";
 
-export interface MainIo {
-  stdout: Writable;
-  stderr: Writable;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+export type MainIo = CommandIo;
 
 const processIo = (): MainIo => ({
   stdout: process.stdout,
@@ -25,22 +20,20 @@ const processIo = (): MainIo => ({
 /** The toad command. Returns the exit code; never throws. */
 export async function main(argv: string[], io: MainIo = processIo()): Promise<ExitCode> {
   try {
+    const command = COMMANDS.find((candidate) => candidate.name === argv[0]);
+    if (command) return await command.run(argv.slice(1), io);
     const args = parseCliArgs(argv, io.cwd);
     switch (args.command) {
       case "help":
-        io.stdout.write(`${HELP}\n`);
+        io.stdout.write(`${HELP}\n\nCommands:\n${commandList()}\n`);
         return EXIT.ok;
       case "version":
         io.stdout.write(`toad ${version()}\n`);
         return EXIT.ok;
-      case "sessions": {
-        const runtime = await openEmbeddedRuntime({ cwd: args.cwd, env: io.env, stderr: io.stderr });
-        try {
-          return await listSessions(runtime.store, args, io.stdout);
-        } finally {
-          await runtime.close();
-        }
-      }
+      case "interactive":
+        throw new CliError(
+          'the interactive terminal UI is not built yet; run a task headless with toad -p "task"',
+        );
       case "run": {
         const runtime = await openEmbeddedRuntime({ cwd: args.cwd, env: io.env, stderr: io.stderr });
         const interrupt = interruptSignal(io.stderr);
@@ -93,6 +86,11 @@ async function readAll(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Pro
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+function commandList(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return COMMANDS.map((command) => `  toad ${command.name.padEnd(width)}  ${command.summary}`).join("\n");
 }
 
 function version(): string {

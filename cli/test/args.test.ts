@@ -63,12 +63,7 @@ describe("parseCliArgs", () => {
     expect(message(["fix", "it"])).toMatch(/Did you mean toad -p "fix it"/);
   });
 
-  it("lists sessions", () => {
-    expect(parseCliArgs(["sessions", "--all"], "/r")).toEqual({
-      command: "sessions",
-      cwd: "/r",
-      all: true,
-      outputFormat: "text",
-    });
+  it("starts the interactive agent with no task", () => {
+    expect(parseCliArgs([], "/r")).toEqual({ command: "interactive", cwd: "/r" });
   });
 });

@@ -1,3 +1,5 @@
+import { isRecord, str } from "./wire/types.js";
+
 /**
  * Model failures as data. Every API, network and stream failure becomes a
  * `ModelError` with a stable code; the client decides from `retryable` and the
@@ -5,7 +7,8 @@
  * core `error` event. Nothing here throws.
  */
 
-export const MODEL_ERROR_CODES = [
+/** Failures of capacity, transport or one response: worth another try, by default. */
+export const TRANSIENT_ERROR_CODES = [
   "rate_limited",
   "overloaded",
   "server_error",
@@ -13,6 +16,10 @@ export const MODEL_ERROR_CODES = [
   "network",
   "stream_cut",
   "bad_response",
+] as const;
+
+export const MODEL_ERROR_CODES = [
+  ...TRANSIENT_ERROR_CODES,
   "auth",
   "permission",
   "quota",
@@ -45,15 +52,7 @@ export function modelError(
   return error;
 }
 
-const RETRYABLE_BY_DEFAULT = new Set<ModelErrorCode>([
-  "rate_limited",
-  "overloaded",
-  "server_error",
-  "timeout",
-  "network",
-  "stream_cut",
-  "bad_response",
-]);
+const RETRYABLE_BY_DEFAULT = new Set<ModelErrorCode>(TRANSIENT_ERROR_CODES);
 
 /** What the provider said, whatever the body shape (Anthropic, OpenAI, Ollama, inner-object only). */
 export interface ProviderErrorInfo {
@@ -62,14 +61,6 @@ export interface ProviderErrorInfo {
   message: string | undefined;
   /** Anthropic `error.details.error_code` (e.g. enforced_spend_limit_reached). */
   detailCode: string | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }
 
 export function providerErrorInfo(body: unknown): ProviderErrorInfo {

@@ -1,5 +1,5 @@
 import type { RetrySettings } from "./config/types.js";
-import type { ModelError, ModelErrorCode } from "./errors.js";
+import { type ModelError, type ModelErrorCode, TRANSIENT_ERROR_CODES } from "./errors.js";
 import type { ResolvedModel } from "./routing.js";
 
 // When to try again, how long to wait, and when the next model should answer.
@@ -24,16 +24,7 @@ export function retryDelay(
 }
 
 /** Failures another model may not have: capacity, transport, a model the server does not know. */
-const FALLBACK_CODES = new Set<ModelErrorCode>([
-  "rate_limited",
-  "overloaded",
-  "server_error",
-  "timeout",
-  "network",
-  "stream_cut",
-  "bad_response",
-  "not_found",
-]);
+const FALLBACK_CODES = new Set<ModelErrorCode>([...TRANSIENT_ERROR_CODES, "not_found"]);
 
 /**
  * Whether `next` should answer after `current` failed with `error`. Quota is

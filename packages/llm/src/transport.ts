@@ -157,7 +157,7 @@ export async function* streamAttempt(
     if (response.body === null) cut = true;
     else {
       try {
-        for await (const chunk of response.body) {
+        for await (const chunk of bodyChunks(response.body)) {
           ctl.touch();
           // After the terminal event, read on to the end of the body so the
           // keep-alive connection goes back to the pool (no new TLS handshake).
@@ -206,5 +206,28 @@ export async function* streamAttempt(
     return { kind: "error", error, outputBegan };
   } finally {
     ctl.dispose();
+  }
+}
+
+/**
+ * The body's chunks through its reader: works whether the environment's
+ * ReadableStream type is Node's (async-iterable) or the DOM's (not).
+ */
+async function* bodyChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    // A consumer that stopped early cancels the body, which closes the connection.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
   }
 }

@@ -1,27 +1,14 @@
-import { commandEnvironment } from "./env.js";
-import { resolveCwd } from "./paths.js";
-import { commandArgv } from "./process-driver.js";
-import { failedResult, runProcess } from "./run-process.js";
-import {
-  DEFAULT_LIMITS,
-  type DriverLimits,
-  type ExecRequest,
-  type ExecResult,
-  type SandboxDescription,
-  type SandboxDriver,
-} from "./types.js";
+import { type LocalCommand, LocalDriver, type LocalDriverOptions } from "./local-driver.js";
+import type { SpawnSpec } from "./run-process.js";
+import type { ExecRequest, SandboxDescription } from "./types.js";
 
-export interface BubblewrapDriverOptions {
+export interface BubblewrapDriverOptions extends LocalDriverOptions {
   /** Absolute path; the only writable tree besides a private /tmp and `writablePaths`. */
   workspaceRoot: string;
   /** Path of the `bwrap` binary. Default "bwrap" (looked up on PATH). */
   bwrapPath?: string;
   /** Extra absolute paths bound writable (e.g. a build cache under $HOME). */
   writablePaths?: readonly string[];
-  /** Base environment of every command. Default: this process's, without credential-like variables. */
-  env?: NodeJS.ProcessEnv;
-  limits?: Partial<DriverLimits>;
-  shell?: string;
 }
 
 /**
@@ -68,37 +55,23 @@ export function bwrapArgs(options: {
  * (and a private /tmp), no network unless the request allows it, own PID
  * namespace so nothing outlives the command.
  */
-export class BubblewrapDriver implements SandboxDriver {
-  private readonly limits: DriverLimits;
-
-  constructor(private readonly options: BubblewrapDriverOptions) {
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-  }
-
-  async exec(request: ExecRequest): Promise<ExecResult> {
-    const cwd = await resolveCwd(this.options.workspaceRoot, request.cwd);
-    if (!cwd.ok) return failedResult(cwd.error);
-    const argv = commandArgv(request.command, this.options.shell ?? "/bin/bash");
-    if (argv.length === 0) return failedResult({ kind: "spawn_failed", message: "empty command" });
+export class BubblewrapDriver extends LocalDriver<BubblewrapDriverOptions> {
+  protected override spawnSpec(command: LocalCommand, request: ExecRequest): SpawnSpec {
     const args = [
       ...bwrapArgs({
-        workspaceRoot: cwd.root,
-        cwd: cwd.cwd,
+        workspaceRoot: command.root,
+        cwd: command.cwd,
         network: request.network === true,
         writablePaths: this.options.writablePaths,
       }),
-      ...argv,
+      ...command.argv,
     ];
     // The host's TMPDIR is hidden behind the private /tmp.
-    const env = { ...(this.options.env ?? commandEnvironment()), TMPDIR: "/tmp", ...request.env };
-    return runProcess(
-      { file: this.options.bwrapPath ?? "bwrap", args, cwd: cwd.cwd, env },
-      request,
-      this.limits,
-    );
+    const env = { ...command.env, TMPDIR: "/tmp", ...request.env };
+    return { file: this.options.bwrapPath ?? "bwrap", args, cwd: command.cwd, env };
   }
 
-  describe(): SandboxDescription {
+  override describe(): SandboxDescription {
     return {
       driver: "bubblewrap",
       workspaceRoot: this.options.workspaceRoot,

@@ -6,7 +6,8 @@ export {
   type LocalSandboxOptions,
   probeBubblewrap,
 } from "./local.js";
+export { commandArgv, type LocalCommand, LocalDriver, type LocalDriverOptions } from "./local-driver.js";
 export { HeadTailBuffer } from "./output-cap.js";
 export { findExecutable, isInside, resolveCwd } from "./paths.js";
-export { commandArgv, ProcessDriver, type ProcessDriverOptions } from "./process-driver.js";
+export { ProcessDriver, type ProcessDriverOptions } from "./process-driver.js";
 export * from "./types.js";

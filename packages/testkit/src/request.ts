@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { isRecord } from "./json.js";
 import type { WireFormat } from "./script.js";
 
 /** What a path is: one of the wire formats, a side endpoint, or unknown. */
@@ -45,10 +46,6 @@ export function routeOf(method: string, path: string): Route {
   if (pathname.endsWith("/chat/completions")) return "openai-chat";
   if (pathname.endsWith("/responses")) return "openai-responses";
   return "unknown";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** All the text inside a message content value, whatever its shape (string, parts, tool results). */

@@ -2,6 +2,8 @@
 // plain JSON so a script can live in a file next to a test or be handed to the
 // `toad-mock-llm` binary.
 
+import { isRecord } from "./json.js";
+
 /** The three wire formats the mock server speaks. */
 export type WireFormat = "anthropic" | "openai-chat" | "openai-responses";
 
@@ -137,10 +139,6 @@ const WIRES: readonly string[] = ["anthropic", "openai-chat", "openai-responses"
 /** Thrown when a script does not have the documented shape. */
 export class ScriptError extends Error {
   override name = "ScriptError";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function optional(obj: Record<string, unknown>, key: string, type: string, where: string): void {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type ErrorReply, httpFaultReply, midstreamAsHttpReply, serverErrorReply } from "./faults.js";
 import { JSON_HEADERS, SSE_HEADERS, serviceHeaders } from "./headers.js";
 import { newId } from "./ids.js";
+import { isRecord } from "./json.js";
 import { planTurn } from "./plan.js";
 import { TurnQueue } from "./queue.js";
 import { type RenderContext, renderJson, renderStream } from "./render/index.js";
@@ -57,10 +58,6 @@ interface Exchange {
   /** Headers every answer carries: request id and rate limits. */
   base: Record<string, string>;
   requestId: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

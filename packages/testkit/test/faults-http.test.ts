@@ -5,29 +5,16 @@ import { describe, expect, it } from "vitest";
 import {
   type AnthropicApiError,
   anthropicClient,
+  anthropicParams,
   type OpenAIApiError,
   openaiClient,
+  thrown,
   useMockLlm,
 } from "./helpers.js";
 
 const startMock = useMockLlm();
 
-const anthropicParams = {
-  model: "claude-toad-test",
-  max_tokens: 256,
-  messages: [{ role: "user" as const, content: "hello" }],
-};
 const ok: ScriptedTurn = { label: "ok", content: [{ type: "text", text: "recovered" }] };
-
-/** Runs `fn` and returns what it threw. */
-async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("HTTP faults: retries", () => {
   it("Anthropic: a 429 with retry-after-ms is retried by the SDK and the retry gets the next turn", async () => {

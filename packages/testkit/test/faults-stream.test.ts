@@ -5,29 +5,17 @@ import { describe, expect, it } from "vitest";
 import {
   type AnthropicApiError,
   anthropicClient,
+  anthropicParams,
+  chatParams,
   type OpenAIApiError,
   openaiClient,
+  thrown,
   useMockLlm,
 } from "./helpers.js";
 
 const startMock = useMockLlm();
 
-const anthropicParams = {
-  model: "claude-toad-test",
-  max_tokens: 256,
-  messages: [{ role: "user" as const, content: "hello" }],
-};
-const chatParams = { model: "gpt-4o", messages: [{ role: "user" as const, content: "hello" }] };
 const longText = "one two three four five six seven eight nine ten";
-
-async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Reads a raw body until it ends or breaks; returns the text and whether it broke. */
 async function readRaw(res: Response): Promise<{ text: string; broke: boolean }> {

@@ -40,5 +40,25 @@ export function fixture(relative: string): string {
   return path;
 }
 
+/** The smallest Anthropic request the fault tests send. */
+export const anthropicParams = {
+  model: "claude-toad-test",
+  max_tokens: 256,
+  messages: [{ role: "user" as const, content: "hello" }],
+};
+
+/** The smallest Chat Completions request the fault tests send. */
+export const chatParams = { model: "gpt-4o", messages: [{ role: "user" as const, content: "hello" }] };
+
+/** Runs `fn` and returns what it threw; fails the test when it resolves. */
+export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a rejection");
+}
+
 export type AnthropicApiError = InstanceType<typeof Anthropic.APIError>;
 export type OpenAIApiError = InstanceType<typeof OpenAI.APIError>;

@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import { changesDiff, commitChanges, type FileChange } from "./edit-commit.js";
+import { readEditableFile, type TextFile } from "./file-io.js";
+import type { ToolLimits } from "./options.js";
 import { defineTool, type Tool } from "./tool.js";
 import { fail, ok, type Result, type ToolContext } from "./types.js";
+import { resolveInWorkspace, type WorkspacePath } from "./workspace.js";
 
 /** An edit tool is a planner: it computes file changes in memory; the shared stages do the rest. */
 export interface EditToolDefinition<S extends z.ZodType> {
@@ -46,4 +49,27 @@ export function defineEditTool<S extends z.ZodType>(definition: EditToolDefiniti
       return commitChanges(ctx, changes.value);
     },
   });
+}
+
+/** The one file a call names, resolved for writing, with its text now (`null`: it does not exist yet). */
+export interface EditTarget {
+  file: WorkspacePath;
+  existing: TextFile | null;
+}
+
+/**
+ * The `plan` of a tool that changes the one file named by `args.path`: it
+ * resolves and reads the file, then `change` computes the new content.
+ */
+export function planFileEdit<A extends { path: string }>(
+  limits: ToolLimits,
+  change: (args: A, target: EditTarget) => Result<FileChange[]>,
+): (args: A, ctx: ToolContext) => Promise<Result<FileChange[]>> {
+  return async (args, ctx) => {
+    const file = await resolveInWorkspace(ctx.workspaceRoot, args.path, { forWrite: true });
+    if (!file.ok) return file;
+    const existing = await readEditableFile(file.value, limits.editMaxBytes);
+    if (!existing.ok) return existing;
+    return change(args, { file: file.value, existing: existing.value });
+  };
 }

@@ -1,6 +1,6 @@
 import type { StopReason } from "@toad/core";
-import { type CredentialHint, classifyProviderError, type ModelError, modelError } from "../errors.js";
-import type { SseEvent } from "./sse.js";
+import { type CredentialHint, modelError } from "../errors.js";
+import { BaseStreamDecoder } from "./base-decoder.js";
 import {
   type ContentEvent,
   type DecodeOutcome,
@@ -8,8 +8,6 @@ import {
   isRecord,
   isValidJson,
   num,
-  parsePayload,
-  type StreamDecoder,
   str,
   type WireUsage,
 } from "./types.js";
@@ -56,9 +54,7 @@ function mergeUsage(into: WireUsage, raw: Record<string, unknown>): void {
     into.reasoningTokens = num(raw.output_tokens_details.thinking_tokens);
 }
 
-export class AnthropicStreamDecoder implements StreamDecoder {
-  done = false;
-  started = false;
+export class AnthropicStreamDecoder extends BaseStreamDecoder {
   private messageId: string | undefined;
   private model: string | undefined;
   private readonly blocks = new Map<number, Block>();
@@ -66,24 +62,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   private readonly usage = emptyUsage();
   private sawUsage = false;
   private stopped = false;
-  private failure: ModelError | undefined;
   private readonly heldBack: ContentEvent[] = [];
 
-  constructor(private readonly hint: CredentialHint) {}
+  constructor(hint: CredentialHint) {
+    super(hint, { unit: "event", terminal: "message_stop" });
+  }
 
-  push(event: SseEvent, out: ContentEvent[]): void {
-    if (this.done) return;
-    this.started = true;
-    const data = parsePayload(event.data);
-    if (data === undefined) {
-      this.fail(
-        modelError(
-          "bad_response",
-          `${this.hint.provider}: a stream event is not JSON: ${event.data.slice(0, 120)}`,
-        ),
-      );
-      return;
-    }
+  protected override onPayload(data: Record<string, unknown>, out: ContentEvent[]): void {
     switch (data.type) {
       case "message_start":
         this.onMessageStart(data);
@@ -108,23 +93,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         this.stopped = true;
         this.done = true;
         return;
-      case "error":
-        this.fail(classifyProviderError(0, data, this.hint));
-        return;
       default:
         return; // ping and event types newer than this code
     }
   }
 
-  finish(out: ContentEvent[], cut: boolean): DecodeOutcome {
-    if (this.failure) return { ok: false, error: this.failure };
-    if (!this.stopped) {
-      const how = cut ? "was cut" : "ended";
-      return {
-        ok: false,
-        error: modelError("stream_cut", `${this.hint.provider}: the stream ${how} before message_stop.`),
-      };
-    }
+  protected override complete(out: ContentEvent[]): DecodeOutcome | undefined {
+    if (!this.stopped) return undefined;
     const stopReason = mapAnthropicStopReason(this.stopReason);
     // Malformed but finished arguments go to the tool pipeline, which tells the model.
     if (stopReason !== "max_tokens") out.push(...this.heldBack);
@@ -134,11 +109,6 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       usage: this.sawUsage ? { ...this.usage } : undefined,
       responseModel: this.model,
     };
-  }
-
-  private fail(error: ModelError): void {
-    this.failure ??= error;
-    this.done = true;
   }
 
   private onMessageStart(data: Record<string, unknown>): void {

@@ -1,6 +1,6 @@
 import type { StopReason } from "@toad/core";
-import { type CredentialHint, classifyProviderError, type ModelError, modelError } from "../errors.js";
-import type { SseEvent } from "./sse.js";
+import type { CredentialHint } from "../errors.js";
+import { BaseStreamDecoder } from "./base-decoder.js";
 import {
   type ContentEvent,
   type DecodeOutcome,
@@ -8,8 +8,6 @@ import {
   isRecord,
   isValidJson,
   num,
-  parsePayload,
-  type StreamDecoder,
   str,
   type WireUsage,
 } from "./types.js";
@@ -42,40 +40,27 @@ export function chatUsage(raw: Record<string, unknown>): WireUsage {
   return usage;
 }
 
-export class ChatStreamDecoder implements StreamDecoder {
-  done = false;
-  started = false;
+export class ChatStreamDecoder extends BaseStreamDecoder {
   private readonly calls = new Map<number, ToolCall>();
   private lastIndex = 0;
   private finishReason: string | undefined;
   private refused = false;
   private usage: WireUsage | undefined;
   private model: string | undefined;
-  private failure: ModelError | undefined;
 
-  constructor(private readonly hint: CredentialHint) {}
+  constructor(hint: CredentialHint) {
+    super(hint, { unit: "chunk", terminal: "its finish_reason" });
+  }
 
-  push(event: SseEvent, out: ContentEvent[]): void {
-    if (this.done) return;
-    this.started = true;
-    if (event.data.trim() === "[DONE]") {
-      this.done = true;
-      return;
-    }
-    const data = parsePayload(event.data);
-    if (data === undefined) {
-      this.fail(
-        modelError(
-          "bad_response",
-          `${this.hint.provider}: a stream chunk is not JSON: ${event.data.slice(0, 120)}`,
-        ),
-      );
-      return;
-    }
-    if (data.error !== undefined && data.error !== null) {
-      this.fail(classifyProviderError(0, data, this.hint));
-      return;
-    }
+  protected override isEndMarker(data: string): boolean {
+    return data.trim() === "[DONE]";
+  }
+
+  protected override isErrorPayload(data: Record<string, unknown>): boolean {
+    return data.error !== undefined && data.error !== null;
+  }
+
+  protected override onPayload(data: Record<string, unknown>, out: ContentEvent[]): void {
     this.model ??= str(data.model);
     if (isRecord(data.usage)) this.usage = chatUsage(data.usage);
     const choices = Array.isArray(data.choices) ? data.choices : [];
@@ -85,23 +70,11 @@ export class ChatStreamDecoder implements StreamDecoder {
     }
   }
 
-  finish(out: ContentEvent[], cut: boolean): DecodeOutcome {
-    if (this.failure) return { ok: false, error: this.failure };
+  protected override complete(out: ContentEvent[]): DecodeOutcome | undefined {
     // [DONE] is the terminal event; a finish_reason alone still means the content is whole.
-    if (!this.done && this.finishReason === undefined) {
-      const how = cut ? "was cut" : "ended";
-      return {
-        ok: false,
-        error: modelError("stream_cut", `${this.hint.provider}: the stream ${how} before its finish_reason.`),
-      };
-    }
+    if (!this.done && this.finishReason === undefined) return undefined;
     this.completeCalls(out);
     return { ok: true, stopReason: this.stopReason(), usage: this.usage, responseModel: this.model };
-  }
-
-  private fail(error: ModelError): void {
-    this.failure ??= error;
-    this.done = true;
   }
 
   private onChoice(choice: Record<string, unknown>, out: ContentEvent[]): void {

@@ -1,14 +1,12 @@
 import type { StopReason } from "@toad/core";
-import { type CredentialHint, classifyProviderError, type ModelError, modelError } from "../errors.js";
-import type { SseEvent } from "./sse.js";
+import { type CredentialHint, classifyProviderError } from "../errors.js";
+import { BaseStreamDecoder } from "./base-decoder.js";
 import {
   type ContentEvent,
   type DecodeOutcome,
   emptyUsage,
   isRecord,
   num,
-  parsePayload,
-  type StreamDecoder,
   str,
   type WireUsage,
 } from "./types.js";
@@ -45,32 +43,19 @@ export function responsesUsage(raw: Record<string, unknown>): WireUsage {
   return usage;
 }
 
-export class ResponsesStreamDecoder implements StreamDecoder {
-  done = false;
-  started = false;
+export class ResponsesStreamDecoder extends BaseStreamDecoder {
   private readonly calls = new Map<string, Call>();
   private readonly reasoningItems = new Set<string>();
   private refused = false;
   private terminal:
     | { stopReason: StopReason; usage: WireUsage | undefined; model: string | undefined }
     | undefined;
-  private failure: ModelError | undefined;
 
-  constructor(private readonly hint: CredentialHint) {}
+  constructor(hint: CredentialHint) {
+    super(hint, { unit: "event", terminal: "response.completed" });
+  }
 
-  push(event: SseEvent, out: ContentEvent[]): void {
-    if (this.done) return;
-    this.started = true;
-    const data = parsePayload(event.data);
-    if (data === undefined) {
-      this.fail(
-        modelError(
-          "bad_response",
-          `${this.hint.provider}: a stream event is not JSON: ${event.data.slice(0, 120)}`,
-        ),
-      );
-      return;
-    }
+  protected override onPayload(data: Record<string, unknown>, out: ContentEvent[]): void {
     switch (data.type) {
       case "response.output_item.added":
         this.onItemAdded(data, out);
@@ -110,37 +95,20 @@ export class ResponsesStreamDecoder implements StreamDecoder {
       case "response.failed":
         this.onFailed(data);
         return;
-      case "error":
-        this.fail(classifyProviderError(0, data, this.hint));
-        return;
       default:
         return; // lifecycle, annotations, web search, custom tool input and newer events
     }
   }
 
-  finish(_out: ContentEvent[], cut: boolean): DecodeOutcome {
-    if (this.failure) return { ok: false, error: this.failure };
-    if (this.terminal === undefined) {
-      const how = cut ? "was cut" : "ended";
-      return {
-        ok: false,
-        error: modelError(
-          "stream_cut",
-          `${this.hint.provider}: the stream ${how} before response.completed.`,
-        ),
-      };
-    }
+  protected override complete(): DecodeOutcome | undefined {
+    const terminal = this.terminal;
+    if (terminal === undefined) return undefined;
     return {
       ok: true,
-      stopReason: this.terminal.stopReason,
-      usage: this.terminal.usage,
-      responseModel: this.terminal.model,
+      stopReason: terminal.stopReason,
+      usage: terminal.usage,
+      responseModel: terminal.model,
     };
-  }
-
-  private fail(error: ModelError): void {
-    this.failure ??= error;
-    this.done = true;
   }
 
   private onItemAdded(data: Record<string, unknown>, out: ContentEvent[]): void {

@@ -1,12 +1,10 @@
 import { z } from "zod";
 import type { FileChange } from "../edit-commit.js";
-import { defineEditTool } from "../edit-tool.js";
-import { readEditableFile } from "../file-io.js";
+import { defineEditTool, type EditTarget, planFileEdit } from "../edit-tool.js";
 import type { ToolLimits } from "../options.js";
 import { applySearchReplace } from "../search-replace.js";
 import type { Tool } from "../tool.js";
-import { fail, ok, type Result, type ToolContext } from "../types.js";
-import { resolveInWorkspace } from "../workspace.js";
+import { fail, ok, type Result } from "../types.js";
 
 const schema = z.object({
   path: z.string().describe("File path, relative to the workspace root."),
@@ -19,34 +17,24 @@ const schema = z.object({
   replace_all: z.boolean().default(false).describe("Replace every occurrence instead of exactly one."),
 });
 
-async function plan(
-  args: z.output<typeof schema>,
-  ctx: ToolContext,
-  limits: ToolLimits,
-): Promise<Result<FileChange[]>> {
-  const file = await resolveInWorkspace(ctx.workspaceRoot, args.path, { forWrite: true });
-  if (!file.ok) return file;
-  const existing = await readEditableFile(file.value, limits.editMaxBytes);
-  if (!existing.ok) return existing;
-  if (existing.value === null) {
-    if (args.old_string !== "") return fail("not_found", `${file.value.rel} does not exist`);
-    return ok([{ file: file.value, before: null, after: args.new_string }]);
+function change(args: z.output<typeof schema>, { file, existing }: EditTarget): Result<FileChange[]> {
+  if (existing === null) {
+    if (args.old_string !== "") return fail("not_found", `${file.rel} does not exist`);
+    return ok([{ file, before: null, after: args.new_string }]);
   }
   if (args.old_string === "") {
     return fail(
       "already_exists",
-      `${file.value.rel} exists; give the text to replace in old_string (or use write_file)`,
+      `${file.rel} exists; give the text to replace in old_string (or use write_file)`,
     );
   }
   const edited = applySearchReplace(
-    existing.value.text,
+    existing.text,
     { oldString: args.old_string, newString: args.new_string, replaceAll: args.replace_all },
-    file.value.rel,
+    file.rel,
   );
   if (!edited.ok) return edited;
-  return ok([
-    { file: file.value, before: existing.value.text, after: edited.value, mode: existing.value.mode },
-  ]);
+  return ok([{ file, before: existing.text, after: edited.value, mode: existing.mode }]);
 }
 
 export function createEditFileTool(limits: ToolLimits): Tool {
@@ -57,7 +45,7 @@ export function createEditFileTool(limits: ToolLimits): Tool {
       "once, unless replace_all is set. When it is not found, the error shows the closest candidates. " +
       "An edit that breaks the syntax of a file that parsed before is refused.",
     schema,
-    plan: (args, ctx) => plan(args, ctx, limits),
+    plan: planFileEdit(limits, change),
     summary: (args) => `Edit ${args.path}`,
   });
 }

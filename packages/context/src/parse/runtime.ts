@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Language, Parser, Query } from "web-tree-sitter";
+import { LANGUAGES, type LanguageId } from "./languages.js";
+
+const require = createRequire(import.meta.url);
+
+function packageFile(pkg: string, file: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+export interface LoadedLanguage {
+  id: LanguageId;
+  language: Language;
+  parser: Parser;
+  tags: Query;
+}
+
+/**
+ * The tree-sitter WASM runtime with grammars loaded on first use. We use
+ * web-tree-sitter rather than the native binding: on this machine it parses
+ * at the same speed (xarray, 241 files / 7 MB: 1.5 s WASM vs 1.7-2.3 s native,
+ * parse + tags query) and needs no node-gyp build nor peer-range juggling.
+ */
+export class TreeSitterRuntime {
+  private readonly loaded = new Map<LanguageId, Promise<LoadedLanguage>>();
+  private static init: Promise<void> | undefined;
+
+  load(id: LanguageId): Promise<LoadedLanguage> {
+    let entry = this.loaded.get(id);
+    if (!entry) {
+      entry = this.loadUncached(id);
+      this.loaded.set(id, entry);
+    }
+    return entry;
+  }
+
+  private async loadUncached(id: LanguageId): Promise<LoadedLanguage> {
+    // Parser.init sets up one WASM module for the whole process.
+    TreeSitterRuntime.init ??= Parser.init();
+    await TreeSitterRuntime.init;
+    const spec = LANGUAGES[id];
+    const language = await Language.load(readFileSync(packageFile(spec.wasm.pkg, spec.wasm.file)));
+    const source = [
+      ...spec.tags.map((t) => readFileSync(packageFile(t.pkg, t.file), "utf8")),
+      spec.extra,
+    ].join("\n");
+    const tags = new Query(language, source);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return { id, language, parser, tags };
+  }
+}

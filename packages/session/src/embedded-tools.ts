@@ -44,7 +44,22 @@ export interface LocalToolsOptions {
   workspaceRoot: string;
   beforeWrite: (paths: readonly string[]) => Promise<void>;
   logger: SandboxLogger;
+  /** Default: tree-sitter (`@toad/context`), loaded on the first edit. */
   syntaxChecker?: SyntaxChecker;
+}
+
+/**
+ * The tree-sitter checker, imported on first use: loading the grammars costs
+ * about a second, which a run that never edits a file should not pay.
+ */
+export function treeSitterSyntaxChecker(): SyntaxChecker {
+  let checker: Promise<SyntaxChecker> | undefined;
+  return {
+    async check(path, content) {
+      checker ??= import("@toad/context").then((context) => context.createSyntaxChecker());
+      return (await checker).check(path, content);
+    },
+  };
 }
 
 /** The built-in tools on this machine: commands in the local sandbox (bubblewrap when it works). */
@@ -53,7 +68,7 @@ export async function localTools(options: LocalToolsOptions): Promise<AgentTools
   const context = await createToolContext({
     workspaceRoot: options.workspaceRoot,
     sandbox,
-    syntaxChecker: options.syntaxChecker ?? NO_SYNTAX_CHECK,
+    syntaxChecker: options.syntaxChecker ?? treeSitterSyntaxChecker(),
     beforeWrite: options.beforeWrite,
   });
   return agentToolsFrom(createBuiltinTools(), context);

@@ -1,4 +1,9 @@
-export { agentToolsFrom, type LocalToolsOptions, localTools } from "./embedded-tools.js";
+export {
+  agentToolsFrom,
+  type LocalToolsOptions,
+  localTools,
+  treeSitterSyntaxChecker,
+} from "./embedded-tools.js";
 export {
   AUTO_MODEL,
   type NewSessionOptions,

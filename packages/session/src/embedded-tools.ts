@@ -1,5 +1,5 @@
 import type { ToolOutcome as AgentToolOutcome, AgentTools } from "@toad/agent";
-import { NO_SYNTAX_CHECK, type SyntaxChecker } from "@toad/core";
+import type { SyntaxChecker } from "@toad/core";
 import { createLocalSandbox, type SandboxLogger } from "@toad/sandbox";
 import {
   createBuiltinTools,

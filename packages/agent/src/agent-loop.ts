@@ -5,6 +5,7 @@ import {
   type ModelTier,
   type StopReason,
 } from "@toad/core";
+import { type AgentHooks, formatHookContext, recordHookFailures } from "./hooks.js";
 import type { PermissionPolicy } from "./permissions.js";
 import type { AgentTools, Approver, EventSink, ToolCall } from "./ports.js";
 import { runToolCalls } from "./run-tools.js";
@@ -29,6 +30,8 @@ export interface AgentRunOptions {
   budgetUsd?: number;
   /** What the session already cost before this run. */
   costSoFarUsd?: number;
+  /** Hook points: prompt submit, before and after each tool call, before stopping. */
+  hooks?: AgentHooks;
 }
 
 export type AgentExit = StopReason | "max_turns" | "budget";
@@ -51,17 +54,32 @@ const DEFAULT_MAX_TURNS = 100;
  */
 export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult> {
   const log: AgentEventBody[] = [...options.history];
+  let cost = options.costSoFarUsd ?? 0;
+  let runCost = 0;
+  // Every usage counts, the loop's own turns and those a tool made (a subagent's).
   const record = async (body: AgentEventBody) => {
     log.push(body);
+    if (body.type === "usage") {
+      cost += body.costUsd;
+      runCost += body.costUsd;
+    }
     await options.emit(body);
   };
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   let turnNumber = log.filter((event) => event.type === "turn_start").length;
-  let cost = options.costSoFarUsd ?? 0;
-  let runCost = 0;
   let text = "";
+  let stopHookActive = false;
+  const overBudget = () => options.budgetUsd !== undefined && cost >= options.budgetUsd;
+  const budgetError = async () =>
+    record({
+      type: "error",
+      code: "budget_exceeded",
+      message: `The session has cost $${cost.toFixed(4)}, reaching its budget of $${(options.budgetUsd ?? 0).toFixed(2)}.`,
+      retryable: false,
+    });
 
-  await record({ type: "user_message", text: options.prompt });
+  const submitted = await submitPrompt(options, record);
+  if (!submitted.ok) return { exit: "refusal", turns: 0, costUsd: runCost, text };
   for (let turns = 0; ; turns++) {
     const done = (exit: AgentExit): AgentRunResult => ({ exit, turns, costUsd: runCost, text });
     if (options.signal.aborted) return done("cancelled");
@@ -77,23 +95,22 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
 
     turnNumber++;
     const turn = await streamModelTurn(options, log, turnNumber, record);
-    cost += turn.costUsd;
-    runCost += turn.costUsd;
     text = turn.text;
 
-    if (options.budgetUsd !== undefined && cost >= options.budgetUsd) {
-      await record({
-        type: "error",
-        code: "budget_exceeded",
-        message: `The session has cost $${cost.toFixed(4)}, reaching its budget of $${options.budgetUsd.toFixed(2)}.`,
-        retryable: false,
-      });
+    if (overBudget()) {
+      await budgetError();
       await answerUnrunCalls(turn.calls, record, "the session budget was reached");
       return { exit: "budget", turns: turns + 1, costUsd: runCost, text };
     }
 
     const next = nextStep(turn.stopReason, turn.calls.length);
-    if (next === "stop") return { exit: turn.stopReason, turns: turns + 1, costUsd: runCost, text };
+    if (next === "stop") {
+      const goOn = await askStopHooks(options, turn.stopReason, { text, stopHookActive }, record);
+      if (goOn === undefined) return { exit: turn.stopReason, turns: turns + 1, costUsd: runCost, text };
+      stopHookActive = true;
+      await record({ type: "user_message", text: goOn });
+      continue;
+    }
     if (next === "refuse_calls") {
       await answerUnrunCalls(
         turn.calls,
@@ -108,15 +125,63 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
       approver: options.approver,
       record,
       signal: options.signal,
+      ...(options.hooks !== undefined && { hooks: options.hooks }),
     });
+    // Tools may have spent too (subagents): stop before another turn adds to it.
+    if (overBudget()) {
+      await budgetError();
+      return { exit: "budget", turns: turns + 1, costUsd: runCost, text };
+    }
   }
+}
+
+/**
+ * The UserPromptSubmit hook point, then the prompt goes into the log (with
+ * any context hooks added). A blocked prompt never reaches the log or the
+ * model; the reason is logged as an error for the person to read.
+ */
+async function submitPrompt(
+  options: AgentRunOptions,
+  record: (body: AgentEventBody) => Promise<void>,
+): Promise<{ ok: boolean }> {
+  const gate = await options.hooks?.userPromptSubmit?.(options.prompt, options.signal);
+  await recordHookFailures(gate?.failures, record);
+  if (gate?.action === "block") {
+    await record({
+      type: "error",
+      code: "prompt_blocked",
+      message: `A hook blocked the prompt: ${gate.reason}`,
+      retryable: false,
+    });
+    return { ok: false };
+  }
+  const context = formatHookContext(gate?.context ?? []);
+  await record({
+    type: "user_message",
+    text: context === "" ? options.prompt : `${options.prompt}\n\n${context}`,
+  });
+  return { ok: true };
+}
+
+/** The Stop hook point, asked only when the model finished on its own. Returns why to go on, if a hook says so. */
+async function askStopHooks(
+  options: AgentRunOptions,
+  stopReason: StopReason,
+  input: { text: string; stopHookActive: boolean },
+  record: (body: AgentEventBody) => Promise<void>,
+): Promise<string | undefined> {
+  if (stopReason !== "end_turn" && stopReason !== "stop_sequence") return undefined;
+  if (options.signal.aborted) return undefined;
+  const gate = await options.hooks?.stop?.(input, options.signal);
+  await recordHookFailures(gate?.failures, record);
+  if (gate?.action !== "continue") return undefined;
+  return `A stop hook asks you to continue: ${gate.reason}`;
 }
 
 interface ModelTurn {
   stopReason: StopReason;
   calls: ToolCall[];
   text: string;
-  costUsd: number;
 }
 
 async function streamModelTurn(
@@ -125,7 +190,7 @@ async function streamModelTurn(
   turn: number,
   record: (body: AgentEventBody) => Promise<void>,
 ): Promise<ModelTurn> {
-  const result: ModelTurn = { stopReason: "error", calls: [], text: "", costUsd: 0 };
+  const result: ModelTurn = { stopReason: "error", calls: [], text: "" };
   const request = {
     turn,
     system: options.system,
@@ -149,9 +214,6 @@ async function streamModelTurn(
           result.text = "";
           result.calls = [];
         }
-        break;
-      case "usage":
-        result.costUsd += event.costUsd;
         break;
       case "turn_end":
         result.stopReason = event.stopReason;

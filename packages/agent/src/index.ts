@@ -1,5 +1,17 @@
 export { type AgentExit, type AgentRunOptions, type AgentRunResult, runAgent } from "./agent-loop.js";
 export {
+  type AgentHooks,
+  combineHooks,
+  formatHookContext,
+  type HookFailure,
+  type HookReply,
+  type PromptGate,
+  type StopGate,
+  type StopInput,
+  type ToolFeedback,
+  type ToolGate,
+} from "./hooks.js";
+export {
   findRepositoryRoot,
   INSTRUCTION_FILES,
   type InstructionFile,

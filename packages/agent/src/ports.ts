@@ -1,4 +1,4 @@
-import type { AgentEventBody, ApprovalKind, ToolSpec } from "@toad/core";
+import type { AgentEventBody, ApprovalKind, ToolSpec, UsageEvent } from "@toad/core";
 
 /** What a tool does to the world; decides concurrency and which permission applies. */
 export type ToolEffect = "read" | "edit" | "command" | "network";
@@ -23,7 +23,16 @@ export interface PreparedToolCall {
   /** The call's own effect (e.g. `git status` reads although `git` can write). */
   effect: ToolEffect;
   preview(): Promise<{ ok: true; preview: ToolPreview } | { ok: false; outcome: ToolOutcome }>;
-  execute(): Promise<ToolOutcome>;
+  execute(services?: ToolRunServices): Promise<ToolOutcome>;
+}
+
+/** What the loop lends a running call besides its arguments. */
+export interface ToolRunServices {
+  /**
+   * Logs the usage of a model request the tool made itself (a subagent's
+   * turns), so it counts toward the session's cost and budget.
+   */
+  reportUsage(usage: UsageEvent): Promise<void>;
 }
 
 export type PrepareResult = { ok: true; call: PreparedToolCall } | { ok: false; outcome: ToolOutcome };

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEventBody, ApprovalKind } from "@toad/core";
+import { type AgentHooks, formatHookContext, recordHookFailures } from "./hooks.js";
 import type { PermissionPolicy } from "./permissions.js";
-import type { AgentTools, Approver, PreparedToolCall, ToolCall, ToolEffect, ToolOutcome } from "./ports.js";
+import type {
+  AgentTools,
+  Approver,
+  PreparedToolCall,
+  ToolCall,
+  ToolEffect,
+  ToolOutcome,
+  ToolRunServices,
+} from "./ports.js";
 
 export interface ToolRunContext {
   tools: AgentTools;
@@ -10,6 +19,8 @@ export interface ToolRunContext {
   approver: Approver | undefined;
   record: (body: AgentEventBody) => Promise<void>;
   signal: AbortSignal;
+  /** PreToolUse / PostToolUse hook points; absent means none. */
+  hooks?: AgentHooks;
 }
 
 const APPROVAL_KIND: Record<ToolEffect, ApprovalKind> = {
@@ -69,10 +80,69 @@ async function runPrepared({ call, result }: Prepared, ctx: ToolRunContext): Pro
 
   if (ctx.signal.aborted) return finish(call, cancelled());
   if (!result.ok) return finish(call, result.outcome);
-  const permitted = await obtainPermission(call, result.call, ctx);
+  const gated = await applyPreToolHooks(call, result.call, ctx);
+  if ("refusal" in gated) return finish(call, gated.refusal);
+  const permitted = await obtainPermission(gated.call, gated.prepared, ctx);
   if ("refusal" in permitted) return finish(call, permitted.refusal);
   if (ctx.signal.aborted) return finish(call, cancelled());
-  return finish(call, await permitted.run.execute());
+  const services: ToolRunServices = { reportUsage: (usage) => ctx.record(usage) };
+  const outcome = await permitted.run.execute(services);
+  const feedback = await ctx.hooks?.postToolUse?.(gated.call, outcome, ctx.signal);
+  await recordHookFailures(feedback?.failures, ctx.record);
+  const context = [...gated.context, ...(feedback?.context ?? [])];
+  return finish(call, withContext(outcome, context));
+}
+
+type Gated = { call: ToolCall; prepared: PreparedToolCall; context: string[] } | { refusal: ToolOutcome };
+
+/**
+ * The PreToolUse hook point. A block is answered as the call's result (the
+ * model reads the reason); a rewrite is validated again as if the model had
+ * sent it. Both are logged as a hook's approval decision.
+ */
+async function applyPreToolHooks(
+  call: ToolCall,
+  prepared: PreparedToolCall,
+  ctx: ToolRunContext,
+): Promise<Gated> {
+  const gate = await ctx.hooks?.preToolUse?.(call, ctx.signal);
+  if (!gate) return { call, prepared, context: [] };
+  await recordHookFailures(gate.failures, ctx.record);
+  const requestId = `hook_${call.callId}`;
+  if (gate.action === "block") {
+    await ctx.record({
+      type: "approval_decision",
+      requestId,
+      decision: "deny",
+      decidedBy: "hook",
+      reason: gate.reason,
+    });
+    return {
+      refusal: { ok: false, errorKind: "blocked_by_hook", message: `Blocked by a hook: ${gate.reason}` },
+    };
+  }
+  const context = gate.context ?? [];
+  if (gate.argumentsJson === undefined || gate.argumentsJson === call.argumentsJson) {
+    return { call, prepared, context };
+  }
+  await ctx.record({
+    type: "approval_decision",
+    requestId,
+    decision: "allow",
+    decidedBy: "hook",
+    editedArgumentsJson: gate.argumentsJson,
+  });
+  const rewritten = { ...call, argumentsJson: gate.argumentsJson };
+  const again = ctx.tools.prepare(rewritten, ctx.signal);
+  return again.ok ? { call: rewritten, prepared: again.call, context } : { refusal: again.outcome };
+}
+
+function withContext(outcome: ToolOutcome, context: readonly string[]): ToolOutcome {
+  const extra = formatHookContext(context);
+  if (extra === "") return outcome;
+  return outcome.ok
+    ? { ok: true, output: `${outcome.output}\n\n${extra}` }
+    : { ...outcome, message: `${outcome.message}\n\n${extra}` };
 }
 
 type Permission = { run: PreparedToolCall } | { refusal: ToolOutcome };

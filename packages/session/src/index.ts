@@ -4,6 +4,7 @@ export {
   localTools,
   treeSitterSyntaxChecker,
 } from "./embedded-tools.js";
+export type { RunExtensions, RunSetup, SessionExtensions } from "./extensions.js";
 export {
   AUTO_MODEL,
   type NewSessionOptions,

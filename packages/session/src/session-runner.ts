@@ -1,8 +1,10 @@
 import {
+  type AgentHooks,
   type AgentRunResult,
   type AgentTools,
   type Approver,
   buildSystemPrompt,
+  combineHooks,
   findRepositoryRoot,
   loadInstructions,
   PermissionPolicy,
@@ -11,6 +13,7 @@ import {
 } from "@toad/agent";
 import type { AgentEvent, ModelClient, ModelTier, PermissionMode } from "@toad/core";
 import { captureFiles, type SessionRecord, type SessionStore } from "@toad/store";
+import type { SessionExtensions } from "./extensions.js";
 
 export interface SessionRunnerDeps {
   store: SessionStore;
@@ -23,6 +26,8 @@ export interface SessionRunnerDeps {
   permissionRules?: PermissionRules;
   /** A repository map for the system prompt, when the context engine has one. */
   repoMap?(session: SessionRecord): Promise<string | undefined>;
+  /** Hooks, skills, subagents, diagnostics… (`@toad/extensions`); none when absent. */
+  extensions?: SessionExtensions;
 }
 
 /** A session's model when none was chosen: each turn is routed by tier. */
@@ -94,6 +99,19 @@ export class SessionRunner {
       const current = await store.get(sessionId);
       await store.checkpoint(sessionId, current?.lastSeq ?? 0, await captureFiles(paths));
     };
+    const ownTools = await this.deps.tools(session, beforeWrite);
+    const policy = new PermissionPolicy(permissionMode, this.deps.permissionRules);
+    const extensions = this.deps.extensions;
+    const extra = await extensions?.forRun?.({
+      session,
+      permissionMode,
+      tools: ownTools,
+      model: this.deps.model,
+      policy,
+      signal: options.signal,
+    });
+    const firstRun = !history.some((event) => event.type === "user_message");
+    const hooks = combineHooks(firstRun ? sessionStartHook(extensions, session) : undefined, extra?.hooks);
     return runAgent({
       prompt: options.prompt,
       history,
@@ -101,8 +119,9 @@ export class SessionRunner {
       model: this.deps.model,
       ...(session.model !== AUTO_MODEL && { modelId: session.model }),
       ...(options.tier !== undefined && { tier: options.tier }),
-      tools: await this.deps.tools(session, beforeWrite),
-      policy: new PermissionPolicy(permissionMode, this.deps.permissionRules),
+      tools: extra?.tools ?? ownTools,
+      hooks,
+      policy,
       ...(options.approver !== undefined && { approver: options.approver }),
       emit: async (body) => {
         const event = await store.append(sessionId, body);
@@ -129,4 +148,22 @@ export class SessionRunner {
       ...(repoMap !== undefined && { repoMap }),
     });
   }
+}
+
+/**
+ * SessionStart as a prompt hook of the session's first run: its context joins
+ * the first user message, after the prompt.
+ */
+function sessionStartHook(
+  extensions: SessionExtensions | undefined,
+  session: SessionRecord,
+): AgentHooks | undefined {
+  const start = extensions?.sessionStart;
+  if (!start) return undefined;
+  return {
+    async userPromptSubmit(_prompt, signal) {
+      const reply = await start.call(extensions, session, signal);
+      return { action: "continue", context: reply.context ?? [], failures: reply.failures ?? [] };
+    },
+  };
 }

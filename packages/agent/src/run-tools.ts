@@ -207,7 +207,10 @@ async function obtainPermission(
   if (answer.editedArgumentsJson === undefined) return { run: prepared };
   // "Edit then run": the person changed the arguments; validate the new call as if the model had sent it.
   const edited = ctx.tools.prepare({ ...call, argumentsJson: answer.editedArgumentsJson }, ctx.signal);
-  return edited.ok ? { run: edited.call } : { refusal: edited.outcome };
+  if (!edited.ok) return { refusal: edited.outcome };
+  // The person approved the edited call: its preview (the diff it will apply) is what execution is held to.
+  const editedPreview = await edited.call.preview();
+  return editedPreview.ok ? { run: edited.call } : { refusal: editedPreview.outcome };
 }
 
 function cancelled(): ToolOutcome {

@@ -18,14 +18,27 @@ export interface RunArgs {
   continueLatest: boolean;
   resume: string | undefined;
   verbose: boolean;
+  /** `--gateway URL`: run the session in a cluster (TOAD_GATEWAY_URL is the default, read with the env). */
+  gateway: string | undefined;
+  /** `--worktree NAME`: run in the git worktree `.toad/worktrees/NAME` on branch `toad/NAME`. */
+  worktree: string | undefined;
+}
+
+/** `toad` with no task: the terminal UI. */
+export interface InteractiveArgs {
+  command: "interactive";
+  cwd: string;
+  model: string | undefined;
+  permissionMode: PermissionMode | undefined;
+  continueLatest: boolean;
+  /** A session id, or "" for `--resume` without one (pick from a list). */
+  resume: string | undefined;
+  /** `--gateway URL`: the session runs in a cluster, the tools here. */
+  gateway: string | undefined;
 }
 
 /** Arguments of the agent itself (`toad [-p task]`); subcommands parse their own. */
-export type CliArgs =
-  | RunArgs
-  | { command: "interactive"; cwd: string }
-  | { command: "help" }
-  | { command: "version" };
+export type CliArgs = RunArgs | InteractiveArgs | { command: "help" } | { command: "version" };
 
 export const HELP = `toad — an AI coding agent
 
@@ -44,15 +57,19 @@ Options:
                                 refuse what needs approval)
   --cwd DIR                     work in DIR (default: the current directory)
   -c, --continue                continue the latest session of this directory
-  -r, --resume ID               continue the session ID
+  -r, --resume [ID]             continue the session ID (interactive: without ID, pick one)
   -v, --verbose                 headless text mode: show tool calls on stderr
+  --worktree NAME               headless: work in the git worktree .toad/worktrees/NAME on branch
+                                toad/NAME (created from HEAD on first use, reused after)
+  --gateway URL                 run the session on a TOAD cluster (or TOAD_GATEWAY_URL; API token in
+                                TOAD_TOKEN); tools still run here, in this working tree
 
 Exit codes: 0 done · 1 failed · 2 bad usage · 3 stopped at a cap · 130 interrupted`;
 
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    parsed = parse(withOptionalResumeValue(argv));
   } catch (error) {
     throw new CliError(`${(error as Error).message}\nRun toad --help for usage.`);
   }
@@ -68,8 +85,20 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         `unknown command "${positionals[0]}". Did you mean toad -p "${positionals.join(" ")}"?`,
       );
     }
-    return { command: "interactive", cwd: dir };
+    if (values.worktree !== undefined) {
+      throw new CliError('--worktree works with -p for now: toad -p "task" --worktree NAME');
+    }
+    return {
+      command: "interactive",
+      cwd: dir,
+      model: values.model,
+      permissionMode: permissionModeOf(values["permission-mode"]),
+      continueLatest: values.continue ?? false,
+      resume: values.resume,
+      gateway: values.gateway,
+    };
   }
+  if (values.resume === "") throw new CliError("--resume needs a session id with -p (see toad sessions)");
   const prompt = positionals.length > 0 ? positionals.join(" ") : undefined;
   return {
     command: "run",
@@ -78,14 +107,13 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     model: values.model,
     maxTurns: positiveInteger("--max-turns", values["max-turns"]),
     budgetUsd: positiveNumber("--budget", values.budget),
-    permissionMode:
-      values["permission-mode"] === undefined
-        ? undefined
-        : oneOf("--permission-mode", values["permission-mode"], PERMISSION_MODES),
+    permissionMode: permissionModeOf(values["permission-mode"]),
     cwd: dir,
     continueLatest: values.continue ?? false,
     resume: values.resume,
     verbose: values.verbose ?? false,
+    gateway: values.gateway,
+    worktree: values.worktree,
   };
 }
 
@@ -105,9 +133,27 @@ function parse(argv: string[]) {
       continue: { type: "boolean", short: "c" },
       resume: { type: "string", short: "r" },
       verbose: { type: "boolean", short: "v" },
+      gateway: { type: "string" },
+      worktree: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },
+  });
+}
+
+function permissionModeOf(value: string | undefined): PermissionMode | undefined {
+  return value === undefined ? undefined : oneOf("--permission-mode", value, PERMISSION_MODES);
+}
+
+/**
+ * `--resume` may come without an id (the UI then offers a picker): a bare
+ * `--resume`/`-r` (last, or followed by another option) becomes `--resume=`.
+ */
+function withOptionalResumeValue(argv: readonly string[]): string[] {
+  return argv.map((arg, index) => {
+    if (arg !== "--resume" && arg !== "-r") return arg;
+    const next = argv[index + 1];
+    return next === undefined || next.startsWith("-") ? "--resume=" : arg;
   });
 }
 

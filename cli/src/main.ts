@@ -3,9 +3,7 @@ import { HELP, parseCliArgs } from "./args.js";
 import type { CommandIo } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
-import { runHeadless } from "./headless.js";
 import type { Writable } from "./output.js";
-import { openEmbeddedRuntime } from "./runtime.js";
 
 export type MainIo = CommandIo;
 
@@ -21,20 +19,25 @@ const processIo = (): MainIo => ({
 export async function main(argv: string[], io: MainIo = processIo()): Promise<ExitCode> {
   try {
     const command = COMMANDS.find((candidate) => candidate.name === argv[0]);
-    if (command) return await command.run(argv.slice(1), io);
+    if (command) return await (await command.load()).run(argv.slice(1), io);
     const args = parseCliArgs(argv, io.cwd);
     switch (args.command) {
       case "help":
-        io.stdout.write(`${HELP}\n\nCommands:\n${commandList()}\n`);
+        io.stdout.write(`${HELP}\n\nCommands:\n${await commandList()}\n`);
         return EXIT.ok;
       case "version":
         io.stdout.write(`toad ${version()}\n`);
         return EXIT.ok;
-      case "interactive":
-        throw new CliError(
-          'the interactive terminal UI is not built yet; run a task headless with toad -p "task"',
-        );
+      case "interactive": {
+        // Loaded on demand: headless runs never pay for Ink and React.
+        const { runInteractive } = await importWithProductionReact(() => import("./ui/run-ui.js"));
+        return await runInteractive(args, io);
+      }
       case "run": {
+        const [{ openEmbeddedRuntime }, { runHeadless }] = await Promise.all([
+          import("./runtime.js"),
+          import("./headless.js"),
+        ]);
         const runtime = await openEmbeddedRuntime({ cwd: args.cwd, env: io.env, stderr: io.stderr });
         const interrupt = interruptSignal(io.stderr);
         try {
@@ -59,6 +62,21 @@ export async function main(argv: string[], io: MainIo = processIo()): Promise<Ex
       `toad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return EXIT.failed;
+  }
+}
+
+/**
+ * React picks its build from NODE_ENV when first loaded, and the development
+ * build (the default) is much slower. NODE_ENV is set only while the UI loads:
+ * the commands the agent runs inherit this process's environment.
+ */
+async function importWithProductionReact<T>(load: () => Promise<T>): Promise<T> {
+  if (process.env.NODE_ENV !== undefined) return load();
+  process.env.NODE_ENV = "production";
+  try {
+    return await load();
+  } finally {
+    delete process.env.NODE_ENV;
   }
 }
 
@@ -88,9 +106,10 @@ async function readAll(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Pro
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function commandList(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
-  return COMMANDS.map((command) => `  toad ${command.name.padEnd(width)}  ${command.summary}`).join("\n");
+async function commandList(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return commands.map((command) => `  toad ${command.name.padEnd(width)}  ${command.summary}`).join("\n");
 }
 
 function version(): string {

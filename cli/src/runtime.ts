@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
-import { findRepositoryRoot } from "@toad/agent";
+import { combineTools, findRepositoryRoot } from "@toad/agent";
+import { createExtensions } from "@toad/extensions";
 import { createModelClient, formatProblems, type LlmClient, loadLlmConfig } from "@toad/llm";
+import { formatConfigProblems, loadMcpConfig, McpHub } from "@toad/mcp";
 import { localTools, SessionRunner } from "@toad/session";
 import { openSqliteStore, type SessionStore, StoreError, storeLocation } from "@toad/store";
 import { CliError } from "./errors.js";
@@ -10,6 +12,10 @@ export interface EmbeddedRuntime {
   runner: SessionRunner;
   store: SessionStore;
   model: LlmClient;
+  /** The MCP servers of mcp.json (user and project); started when a session first needs tools. */
+  mcp: McpHub;
+  /** TOAD_GATEWAY_URL and TOAD_TOKEN: with a URL (or `--gateway`), sessions run on that cluster. */
+  gateway: { url: string | undefined; token: string | undefined };
   close(): Promise<void>;
 }
 
@@ -29,21 +35,42 @@ export async function openEmbeddedRuntime(options: RuntimeOptions): Promise<Embe
   const loaded = await loadLlmConfig({ env, homeDir: homedir(), projectDir });
   if (!loaded.ok) throw new CliError(`the TOAD config has problems:\n${formatProblems(loaded.problems)}`);
   const model = createModelClient({ config: loaded.config, env });
+  const mcpConfig = await loadMcpConfig({ env, homeDir: homedir(), projectDir });
+  if (!mcpConfig.ok) {
+    throw new CliError(`the MCP config has problems:\n${formatConfigProblems(mcpConfig.problems)}`);
+  }
 
   let store: SessionStore;
   try {
-    store = await openSqliteStore({ path: storeLocation(env).dbPath });
+    // "normal" durability: WAL with a sync at checkpoints. A killed toad loses no
+    // appended event (the WAL is in the OS's hands); only an OS crash or power cut
+    // can lose the last moments. "full" (an fsync per event) made a 50-step tool
+    // loop about twice as slow (bench/peers.sh).
+    store = await openSqliteStore({ path: storeLocation(env).dbPath, durability: "normal" });
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(`cannot open the session store: ${error.message}`, 1);
     throw error;
   }
   const logger = { warn: (message: string) => options.stderr.write(`toad: ${message}\n`) };
+  const mcp = new McpHub({ servers: mcpConfig.servers, env, cwd: projectDir, logger });
+  // Hooks, skills, commands, subagents, diagnostics after edits, web fetch (allow-listed domains).
+  const extensions = createExtensions({ env });
   const runner = new SessionRunner({
     store,
     model,
+    extensions,
     // The workspace is the whole repository, even when toad starts in a subdirectory.
     tools: async (session, beforeWrite) =>
-      localTools({ workspaceRoot: await findRepositoryRoot(session.cwd), beforeWrite, logger }),
+      combineTools(
+        await localTools({ workspaceRoot: await findRepositoryRoot(session.cwd), beforeWrite, logger }),
+        await mcp.tools(),
+      ),
   });
-  return { runner, store, model, close: () => store.close() };
+  const close = async () => {
+    await extensions.close();
+    await mcp.close();
+    await store.close();
+  };
+  const gateway = { url: env.TOAD_GATEWAY_URL || undefined, token: env.TOAD_TOKEN || undefined };
+  return { runner, store, model, mcp, gateway, close };
 }

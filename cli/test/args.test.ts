@@ -64,6 +64,6 @@ describe("parseCliArgs", () => {
   });
 
   it("starts the interactive agent with no task", () => {
-    expect(parseCliArgs([], "/r")).toEqual({ command: "interactive", cwd: "/r" });
+    expect(parseCliArgs([], "/r")).toMatchObject({ command: "interactive", cwd: "/r" });
   });
 });

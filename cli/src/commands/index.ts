@@ -1,5 +1,16 @@
 import type { Command } from "../command.js";
-import { sessionsCommand } from "./sessions.js";
 
-/** Every `toad <name>` subcommand. Add a command by adding its module here. */
-export const COMMANDS: readonly Command[] = [sessionsCommand];
+export interface CommandEntry {
+  name: string;
+  /** Loaded only when the command runs (or for --help): no command pays for another's imports. */
+  load(): Promise<Command>;
+}
+
+/** Every `toad <name>` subcommand. Add a command by adding its entry here. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: "sessions", load: async () => (await import("./sessions.js")).sessionsCommand },
+  { name: "batch", load: async () => (await import("./batch.js")).batchCommand },
+  { name: "mcp", load: async () => (await import("./mcp.js")).mcpCommand },
+  { name: "acp", load: async () => (await import("./acp.js")).acpCommand },
+  { name: "serve", load: async () => (await import("./serve.js")).serveCommand },
+];

@@ -1,4 +1,5 @@
 export { type AgentExit, type AgentRunOptions, type AgentRunResult, runAgent } from "./agent-loop.js";
+export { combineTools } from "./combine-tools.js";
 export {
   type AgentHooks,
   combineHooks,

@@ -3,6 +3,7 @@ import {
   type AgentHooks,
   type AgentTools,
   combineHooks,
+  combineTools,
   findRepositoryRoot,
   type HookFailure,
 } from "@toad/agent";
@@ -13,7 +14,7 @@ import { loadHooks } from "./hooks/config.js";
 import { DiagnosticsService, diagnosticsHook } from "./lsp/diagnostics.js";
 import type { LanguageServerSpec } from "./lsp/servers.js";
 import type { ConfigPlaces, ConfigProblem, Env } from "./shared/paths.js";
-import { combineTools, type ExtensionTool, toolsetOf } from "./shared/toolset.js";
+import { type ExtensionTool, toolsetOf } from "./shared/toolset.js";
 import { loadSkills } from "./skills/discover.js";
 import { skillTool } from "./skills/skill-tool.js";
 import { loadAgents } from "./subagents/definitions.js";

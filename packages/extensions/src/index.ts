@@ -48,7 +48,6 @@ export {
 } from "./shared/paths.js";
 export { type CommandResult, type CommandRun, runCommand } from "./shared/run-command.js";
 export {
-  combineTools,
   type ExtensionTool,
   type Restriction,
   restrictTools,

@@ -51,36 +51,6 @@ export function toolsetOf(tools: readonly ExtensionTool[]): AgentTools {
   };
 }
 
-/** Several toolsets as one; on a name clash the earlier toolset wins (the session's own tools come first). */
-export function combineTools(...toolsets: readonly AgentTools[]): AgentTools {
-  const owner = (name: string) => toolsets.find((tools) => tools.specs().some((spec) => spec.name === name));
-  return {
-    specs() {
-      const seen = new Set<string>();
-      return toolsets.flatMap((tools) =>
-        tools.specs().filter((spec) => {
-          if (seen.has(spec.name)) return false;
-          seen.add(spec.name);
-          return true;
-        }),
-      );
-    },
-    prepare(call, signal) {
-      const tools = owner(call.name);
-      if (tools) return tools.prepare(call, signal);
-      const names = toolsets.flatMap((set) => set.specs().map((spec) => spec.name));
-      return {
-        ok: false,
-        outcome: {
-          ok: false,
-          errorKind: "unknown_tool",
-          message: `no tool named "${call.name}"; available: ${names.join(", ")}`,
-        },
-      };
-    },
-  };
-}
-
 export interface Restriction {
   /** Only these tools (absent: all). */
   names?: ReadonlySet<string>;

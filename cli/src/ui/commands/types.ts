@@ -1,0 +1,27 @@
+import type { SessionStore } from "@toad/store";
+import type { SessionController } from "../controller/session-controller.js";
+import type { UiStore } from "../state/store.js";
+
+/** What a slash command may touch. */
+export interface CommandContext {
+  controller: SessionController;
+  ui: UiStore;
+  store: SessionStore;
+  cwd: string;
+  /** Model ids from the registry. */
+  models: readonly string[];
+  /** Replaces the conversation with a summary; undefined when the models layer offers none. */
+  compact: (() => Promise<void>) | undefined;
+  exit(): void;
+  openSessionPicker(): void;
+  /** Clears the terminal before the history is printed again. */
+  clearScreen(): void;
+}
+
+export interface SlashCommand {
+  name: string;
+  summary: string;
+  /** Shown in help: e.g. "[id]". */
+  args?: string;
+  run(ctx: CommandContext, arg: string): Promise<void> | void;
+}

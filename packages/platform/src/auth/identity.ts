@@ -1,0 +1,215 @@
+import { randomBytes } from "node:crypto";
+import { err, ok, type Result } from "@toad/store";
+import type { KeyValueStore } from "../kv/port.js";
+import { ALL_SCOPES, type Principal } from "./principal.js";
+import { hashSecret, newToken, parseToken, secretMatches } from "./tokens.js";
+
+export interface Org {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface User {
+  id: string;
+  orgId: string;
+  name: string;
+  createdAt: number;
+}
+
+/** A token as stored: never the secret, only its hash. */
+export interface TokenRecord {
+  tokenId: string;
+  name: string;
+  userId: string;
+  orgId: string;
+  scopes: string[];
+  createdAt: number;
+  /** 0: never expires. */
+  expiresAt: number;
+  revokedAt: number | null;
+  hash: string;
+}
+
+export type AuthFailure =
+  | { code: "missing"; message: string }
+  | { code: "malformed"; message: string }
+  | { code: "unknown"; message: string }
+  | { code: "expired"; message: string }
+  | { code: "revoked"; message: string };
+
+export type IdentityErrorCode = "org_not_found" | "user_not_found" | "invalid_input";
+
+export class IdentityError extends Error {
+  override readonly name = "IdentityError";
+  constructor(
+    readonly code: IdentityErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const keys = {
+  org: (id: string) => `org:${id}`,
+  user: (id: string) => `user:${id}`,
+  token: (id: string) => `token:${id}`,
+  userTokens: (userId: string) => `user-tokens:${userId}`,
+  lastUsed: (tokenId: string) => `token-used:${tokenId}`,
+};
+
+const NAME = /^[\w .@-]{1,100}$/;
+
+/**
+ * Orgs, users and API tokens over the key-value port. Every user belongs to
+ * one org; a token acts as its user, within that org.
+ */
+export class IdentityDirectory {
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async createOrg(name: string, id = `org_${randomBytes(6).toString("hex")}`): Promise<Org> {
+    checkName("org name", name);
+    const org: Org = { id, name, createdAt: this.now() };
+    await this.kv.setIfAbsent(keys.org(id), JSON.stringify(org));
+    return (await this.org(id)) ?? org;
+  }
+
+  async org(id: string): Promise<Org | undefined> {
+    return readJson<Org>(await this.kv.get(keys.org(id)));
+  }
+
+  async createUser(orgId: string, name: string, id = `usr_${randomBytes(6).toString("hex")}`): Promise<User> {
+    checkName("user name", name);
+    if (!(await this.org(orgId))) throw new IdentityError("org_not_found", `no org ${orgId}`);
+    const user: User = { id, orgId, name, createdAt: this.now() };
+    await this.kv.setIfAbsent(keys.user(id), JSON.stringify(user));
+    return (await this.user(id)) ?? user;
+  }
+
+  async user(id: string): Promise<User | undefined> {
+    return readJson<User>(await this.kv.get(keys.user(id)));
+  }
+
+  /** A new token for `userId`; the returned `token` string is the only copy of its secret. */
+  async issueToken(
+    userId: string,
+    options: { name: string; scopes: readonly string[]; expiresAt?: number },
+  ): Promise<{ record: TokenRecord; token: string }> {
+    const user = await this.user(userId);
+    if (!user) throw new IdentityError("user_not_found", `no user ${userId}`);
+    checkName("token name", options.name);
+    if (options.scopes.length === 0)
+      throw new IdentityError("invalid_input", "a token needs at least one scope");
+    const fresh = newToken();
+    const record: TokenRecord = {
+      tokenId: fresh.tokenId,
+      name: options.name,
+      userId,
+      orgId: user.orgId,
+      scopes: [...options.scopes],
+      createdAt: this.now(),
+      expiresAt: options.expiresAt ?? 0,
+      revokedAt: null,
+      hash: hashSecret(fresh.secret),
+    };
+    await this.saveToken(record);
+    return { record, token: fresh.token };
+  }
+
+  /**
+   * Registers a token whose secret was generated outside (TOAD_BOOTSTRAP_TOKEN
+   * from a Kubernetes secret): an admin of org "default" with every scope.
+   * Idempotent; a token id already taken is left alone.
+   */
+  async ensureBootstrapToken(token: string): Promise<TokenRecord> {
+    const parsed = parseToken(token);
+    if (!parsed)
+      throw new IdentityError("invalid_input", "the bootstrap token is not a toad_<id>_<secret> token");
+    const existing = await this.token(parsed.tokenId);
+    if (existing) return existing;
+    const org = await this.createOrg("default", "default");
+    const user = await this.createUser(org.id, "admin", "admin");
+    const record: TokenRecord = {
+      tokenId: parsed.tokenId,
+      name: "bootstrap",
+      userId: user.id,
+      orgId: org.id,
+      scopes: [ALL_SCOPES],
+      createdAt: this.now(),
+      expiresAt: 0,
+      revokedAt: null,
+      hash: hashSecret(parsed.secret),
+    };
+    await this.saveToken(record);
+    return record;
+  }
+
+  async token(tokenId: string): Promise<TokenRecord | undefined> {
+    return readJson<TokenRecord>(await this.kv.get(keys.token(tokenId)));
+  }
+
+  async tokensOf(userId: string): Promise<(TokenRecord & { lastUsedAt: number })[]> {
+    const ids = await this.kv.members(keys.userTokens(userId));
+    const records = await Promise.all(ids.map((id) => this.token(id)));
+    const live = records.filter(
+      (record): record is TokenRecord => record !== undefined && record.revokedAt === null,
+    );
+    const withUse = await Promise.all(
+      live.map(async (record) => ({
+        ...record,
+        lastUsedAt: Number((await this.kv.get(keys.lastUsed(record.tokenId))) ?? 0),
+      })),
+    );
+    return withUse.sort((a, b) => a.createdAt - b.createdAt || a.tokenId.localeCompare(b.tokenId));
+  }
+
+  /** Revokes a token of `userId`; false when the user has no such live token. */
+  async revokeToken(userId: string, tokenId: string): Promise<boolean> {
+    const record = await this.token(tokenId);
+    if (!record || record.userId !== userId || record.revokedAt !== null) return false;
+    await this.kv.set(keys.token(tokenId), JSON.stringify({ ...record, revokedAt: this.now() }));
+    await this.kv.removeFromSet(keys.userTokens(userId), tokenId);
+    return true;
+  }
+
+  async authenticate(token: string | undefined): Promise<Result<Principal, AuthFailure>> {
+    if (token === undefined || token.trim() === "") {
+      return err({
+        code: "missing",
+        message: "missing API token: send the header authorization: Bearer <token>",
+      });
+    }
+    const parsed = parseToken(token);
+    if (!parsed) return err({ code: "malformed", message: "invalid API token" });
+    const record = await this.token(parsed.tokenId);
+    // Unknown id and wrong secret read the same, so ids cannot be probed.
+    if (!record || !secretMatches(parsed.secret, record.hash)) {
+      return err({ code: "unknown", message: "invalid API token" });
+    }
+    if (record.revokedAt !== null) return err({ code: "revoked", message: "this API token was revoked" });
+    const at = this.now();
+    if (record.expiresAt !== 0 && record.expiresAt <= at) {
+      return err({ code: "expired", message: "this API token has expired" });
+    }
+    await this.kv.set(keys.lastUsed(record.tokenId), String(at));
+    return ok({ orgId: record.orgId, userId: record.userId, tokenId: record.tokenId, scopes: record.scopes });
+  }
+
+  private async saveToken(record: TokenRecord): Promise<void> {
+    await this.kv.set(keys.token(record.tokenId), JSON.stringify(record));
+    await this.kv.addToSet(keys.userTokens(record.userId), record.tokenId);
+  }
+}
+
+function checkName(what: string, name: string): void {
+  if (!NAME.test(name)) {
+    throw new IdentityError("invalid_input", `${what} must be 1-100 letters, digits, spaces or . @ - _`);
+  }
+}
+
+function readJson<T>(raw: string | undefined): T | undefined {
+  return raw === undefined ? undefined : (JSON.parse(raw) as T);
+}

@@ -1,0 +1,75 @@
+import { type CallContext, ClientError, Metadata } from "nice-grpc-common";
+import type { IdentityDirectory } from "../auth/identity.js";
+import { hasScope, IDENTITY_METADATA, type Principal, type Scope } from "../auth/principal.js";
+import type { RateLimiter } from "../auth/rate-limit.js";
+import { permissionDenied, resourceExhausted, ServerError, unauthenticated } from "../errors.js";
+
+/** Metadata keys copied from the caller to upstream calls (trace context); nothing else crosses. */
+const FORWARDED = ["traceparent", "tracestate", "baggage"] as const;
+
+export interface Guard {
+  /**
+   * The caller, authenticated, within its rate limit and holding `scope`
+   * (any valid token when no scope is named); else UNAUTHENTICATED,
+   * RESOURCE_EXHAUSTED or PERMISSION_DENIED.
+   */
+  authorize(context: CallContext, scope?: Scope): Promise<Principal>;
+}
+
+export function createGuard(identity: IdentityDirectory, limiter: RateLimiter): Guard {
+  return {
+    async authorize(context, scope) {
+      const header = context.metadata.get("authorization");
+      const token = header?.replace(/^Bearer\s+/i, "");
+      const authenticated = await identity.authenticate(token);
+      if (!authenticated.ok) throw unauthenticated(authenticated.error.message);
+      const principal = authenticated.value;
+      const rate = await limiter.take(`token:${principal.tokenId}`);
+      if (!rate.ok) {
+        const { limit, windowMs } = limiter.settings;
+        throw resourceExhausted(
+          `rate limit of ${limit} requests per ${Math.round(windowMs / 1000)} s reached for this token; ` +
+            `retry in ${Math.ceil(rate.retryInMs / 1000)} s`,
+        );
+      }
+      if (scope !== undefined && !hasScope(principal, scope))
+        throw permissionDenied(`this API token lacks the "${scope}" scope`);
+      return principal;
+    },
+  };
+}
+
+/** What an upstream call carries: the caller's identity as the gateway established it, and its trace context. */
+export function upstreamMetadata(principal: Principal, context: CallContext): Metadata {
+  const metadata = Metadata();
+  metadata.set(IDENTITY_METADATA.org, principal.orgId);
+  metadata.set(IDENTITY_METADATA.user, principal.userId);
+  metadata.set(IDENTITY_METADATA.token, principal.tokenId);
+  for (const key of FORWARDED) {
+    const value = context.metadata.get(key);
+    if (value !== undefined) metadata.set(key, value);
+  }
+  return metadata;
+}
+
+/** An upstream failure relayed to the caller with the same status and message. */
+export function relay(error: unknown): unknown {
+  if (error instanceof ClientError) return new ServerError(error.code, error.details);
+  return error;
+}
+
+export async function relayed<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw relay(error);
+  }
+}
+
+export async function* relayedStream<T>(stream: () => AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream();
+  } catch (error) {
+    throw relay(error);
+  }
+}

@@ -1,0 +1,97 @@
+import { resolve } from "node:path";
+import type * as pb from "@toad/proto";
+import { type CallContext, Status } from "nice-grpc-common";
+import type { Principal } from "../auth/principal.js";
+import { notFound, ServerError } from "../errors.js";
+import { type Guard, relay, relayed, relayedStream, upstreamMetadata } from "./guard.js";
+import type { SessionOwnership } from "./ownership.js";
+
+export interface ScopedSessionDeps {
+  guard: Guard;
+  ownership: SessionOwnership;
+  upstream: pb.SessionServiceClient;
+}
+
+/**
+ * SessionService as the gateway serves it: every call authenticated, and
+ * every session checked to belong to the caller's org. A session of another
+ * org reads exactly like one that does not exist (NOT_FOUND), so ids cannot
+ * be probed across orgs.
+ */
+export function scopedSessionService(deps: ScopedSessionDeps): pb.SessionServiceImplementation {
+  const { guard, ownership, upstream } = deps;
+
+  /** The caller, once the session is known to be its org's. */
+  async function owned(context: CallContext, sessionId: string): Promise<Principal> {
+    const principal = await guard.authorize(context, "sessions");
+    const owner = sessionId === "" ? undefined : await ownership.ownerOf(sessionId);
+    if (owner !== principal.orgId) throw notFound(`session ${JSON.stringify(sessionId)} not found`);
+    return principal;
+  }
+
+  const options = (principal: Principal, context: CallContext) => ({
+    metadata: upstreamMetadata(principal, context),
+    signal: context.signal,
+  });
+
+  return {
+    async createSession(request, context) {
+      const principal = await guard.authorize(context, "sessions");
+      const session = await relayed(() => upstream.createSession(request, options(principal, context)));
+      await ownership.assign(session.id, principal.orgId);
+      return session;
+    },
+
+    async getSession(request, context) {
+      const principal = await owned(context, request.sessionId);
+      return relayed(() => upstream.getSession(request, options(principal, context)));
+    },
+
+    async listSessions(request, context) {
+      const principal = await guard.authorize(context, "sessions");
+      const ids = await ownership.sessionsOf(principal.orgId);
+      const cwd = request.cwd === "" ? undefined : resolve(request.cwd);
+      const found = await Promise.all(
+        ids.map(async (sessionId) => {
+          try {
+            return await upstream.getSession({ sessionId }, options(principal, context));
+          } catch (error) {
+            const relayed = relay(error);
+            if (relayed instanceof ServerError && relayed.code === Status.NOT_FOUND) return undefined;
+            throw relayed;
+          }
+        }),
+      );
+      const sessions = found
+        .filter((session): session is pb.Session => session !== undefined)
+        .filter((session) => cwd === undefined || session.cwd === cwd)
+        .sort((a, b) => b.updatedAtMs - a.updatedAtMs || b.createdAtMs - a.createdAtMs);
+      return { sessions: request.limit > 0 ? sessions.slice(0, request.limit) : sessions };
+    },
+
+    async *sendMessage(request, context) {
+      const principal = await owned(context, request.sessionId);
+      yield* relayedStream(() => upstream.sendMessage(request, options(principal, context)));
+    },
+
+    async approve(request, context) {
+      const principal = await owned(context, request.sessionId);
+      return relayed(() => upstream.approve(request, options(principal, context)));
+    },
+
+    async submitToolResult(request, context) {
+      const principal = await owned(context, request.sessionId);
+      return relayed(() => upstream.submitToolResult(request, options(principal, context)));
+    },
+
+    async cancel(request, context) {
+      const principal = await owned(context, request.sessionId);
+      return relayed(() => upstream.cancel(request, options(principal, context)));
+    },
+
+    async *resume(request, context) {
+      const principal = await owned(context, request.sessionId);
+      yield* relayedStream(() => upstream.resume(request, options(principal, context)));
+    },
+  };
+}

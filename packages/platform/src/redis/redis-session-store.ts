@@ -1,0 +1,333 @@
+import { randomUUID } from "node:crypto";
+import { type AgentEvent, type AgentEventBody, serializeEvent } from "@toad/core";
+import {
+  type Checkpoint,
+  type EventQuery,
+  type FileSnapshot,
+  localFiles,
+  type NewSession,
+  type RestoreResult,
+  type SessionQuery,
+  type SessionRecord,
+  type SessionStore,
+  type StoreDeps,
+  StoreError,
+  type WorkspaceFiles,
+} from "@toad/store";
+import type { Redis } from "ioredis";
+import {
+  type AsyncCheckpointSource,
+  prepareSnapshots,
+  rewindTo,
+  stampValid,
+  titleFrom,
+  undoLatest,
+  validCheckpointSeq,
+  validCwd,
+  validEventQuery,
+  validNewSession,
+  validSessionQuery,
+} from "./store-rules.js";
+
+const keys = {
+  session: (id: string) => `s:${id}`,
+  events: (id: string) => `s:${id}:ev`,
+  checkpoints: (id: string) => `s:${id}:cp`,
+  all: "sessions",
+  byCwd: (cwd: string) => `cwd:${cwd}`,
+  order: "session-order",
+  checkpointId: "checkpoint-id",
+  blob: (hash: string) => `blob:${hash}`,
+};
+
+// Creates the session unless its id is taken; indexes it for list/latest.
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
+return 1`;
+
+// Appends one event if the log is still at the seq the caller stamped against
+// (compare-and-set: concurrent writers never share a seq), and moves the
+// session's summary with it, in one atomic step.
+const APPEND = `
+local last = redis.call('HGET', KEYS[1], 'lastSeq')
+if not last then return -1 end
+if last ~= ARGV[1] then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[1], 'lastSeq', ARGV[3], 'updatedAt', ARGV[4], 'costUsd', ARGV[5], 'title', ARGV[6])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[7])
+return 1`;
+
+const HEAD_FIELDS = ["lastSeq", "updatedAt", "costUsd", "title", "cwd", "member"] as const;
+type Head = Record<(typeof HEAD_FIELDS)[number], string>;
+const MAX_CACHED_HEADS = 10_000;
+
+export interface RedisStoreOptions extends StoreDeps {
+  /** Whether `close` quits the connection (false when the caller shares it). Default true. */
+  ownsConnection?: boolean;
+}
+
+/**
+ * The `SessionStore` on Redis, for the cluster: any number of session-service
+ * replicas share it, and the same contract suite as the SQLite adapter runs
+ * against it. Each session's log is a Redis list; an append is one atomic
+ * script that checks the seq it stamped is still next (so concurrent writers
+ * never share or skip a seq) and is acknowledged only once Redis has it. How
+ * durable that is depends on Redis' persistence: with `appendonly yes` and
+ * `appendfsync always` an acknowledged event survives a Redis restart or a
+ * power cut (services/README.md).
+ */
+export class RedisSessionStore implements SessionStore {
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly files: WorkspaceFiles;
+  private readonly source: AsyncCheckpointSource;
+  private readonly heads = new Map<string, Head>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+    this.files = options.files ?? localFiles;
+    this.source = {
+      hasSession: async (id) => (await this.redis.exists(keys.session(id))) === 1,
+      checkpointsOf: (id) => this.readCheckpoints(id),
+      blob: async (hash) => {
+        const bytes = await this.redis.getBuffer(keys.blob(hash));
+        return bytes === null ? undefined : new Uint8Array(bytes);
+      },
+      markReverted: async (sessionId, ids, at) => {
+        const all = await this.readCheckpoints(sessionId);
+        const multi = this.redis.multi();
+        for (const checkpoint of all) {
+          if (ids.includes(checkpoint.id) && checkpoint.revertedAt === null) {
+            multi.hset(
+              keys.checkpoints(sessionId),
+              String(checkpoint.id),
+              JSON.stringify({ ...checkpoint, revertedAt: at }),
+            );
+          }
+        }
+        await multi.exec();
+      },
+    };
+  }
+
+  async create(input: NewSession): Promise<SessionRecord> {
+    const session = validNewSession(input, this.newId);
+    const order = await this.redis.incr(keys.order);
+    const at = this.now();
+    const record: SessionRecord = { ...session, createdAt: at, updatedAt: at, lastSeq: 0, costUsd: 0 };
+    const member = memberOf(order, session.id);
+    const created = await this.redis.eval(
+      CREATE,
+      3,
+      keys.session(session.id),
+      keys.all,
+      keys.byCwd(record.cwd),
+      String(at),
+      member,
+      ...Object.entries({ ...serializeRecord(record), member }).flat(),
+    );
+    if (created === 0) throw new StoreError("session_exists", `a session ${session.id} already exists`);
+    return record;
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    return recordFrom(await this.redis.hgetall(keys.session(sessionId)));
+  }
+
+  async list(query?: SessionQuery): Promise<SessionRecord[]> {
+    const { cwd, limit } = validSessionQuery(query);
+    const index = cwd === undefined ? keys.all : keys.byCwd(cwd);
+    const members = await this.redis.zrevrange(index, 0, limit === undefined ? -1 : limit - 1);
+    const pipeline = this.redis.pipeline();
+    for (const member of members) pipeline.hgetall(keys.session(idOf(member)));
+    const rows = (await pipeline.exec()) ?? [];
+    return rows
+      .map(([error, row]) => (error ? undefined : recordFrom(row as Record<string, string>)))
+      .filter((record): record is SessionRecord => record !== undefined);
+  }
+
+  async latest(cwd: string): Promise<SessionRecord | undefined> {
+    const [first] = await this.list({ cwd: validCwd(cwd), limit: 1 });
+    return first;
+  }
+
+  async append(sessionId: string, body: AgentEventBody): Promise<AgentEvent> {
+    // The head this store last wrote is usually still current (one writer per session): stamp
+    // against it, and read it again only when the compare-and-set says another writer went first.
+    let fresh = false;
+    for (;;) {
+      const head = await this.head(sessionId, fresh);
+      const event = stampValid(body, { sessionId, seq: Number(head.lastSeq) + 1, timestamp: this.now() });
+      const next: Head = {
+        ...head,
+        lastSeq: String(event.seq),
+        updatedAt: String(Math.max(Number(head.updatedAt), event.timestamp)),
+        costUsd: String(Number(head.costUsd) + (event.type === "usage" ? event.costUsd : 0)),
+        title: event.type === "user_message" && head.title === "" ? titleFrom(event.text) : head.title,
+      };
+      const result = await this.redis.eval(
+        APPEND,
+        4,
+        keys.session(sessionId),
+        keys.events(sessionId),
+        keys.all,
+        keys.byCwd(head.cwd),
+        head.lastSeq,
+        serializeEvent(event),
+        next.lastSeq,
+        next.updatedAt,
+        next.costUsd,
+        next.title,
+        head.member,
+      );
+      if (result === 1) {
+        this.remember(sessionId, next);
+        return event;
+      }
+      this.heads.delete(sessionId);
+      if (result === -1) throw new StoreError("session_not_found", `no session ${sessionId}`);
+      fresh = true;
+    }
+  }
+
+  /** A session's summary fields as Redis holds them (or as this store last wrote them). */
+  private async head(sessionId: string, fresh: boolean): Promise<Head> {
+    const cached = fresh ? undefined : this.heads.get(sessionId);
+    if (cached) return cached;
+    const raw = await this.redis.hmget(keys.session(sessionId), ...HEAD_FIELDS);
+    const [lastSeq, updatedAt, costUsd, title, cwd, member] = raw.map((value) => value ?? undefined);
+    if (!lastSeq || !updatedAt || !costUsd || !cwd || !member) {
+      throw new StoreError("session_not_found", `no session ${sessionId}`);
+    }
+    const head = { lastSeq, updatedAt, costUsd, title: title ?? "", cwd, member };
+    this.remember(sessionId, head);
+    return head;
+  }
+
+  private remember(sessionId: string, head: Head): void {
+    this.heads.delete(sessionId);
+    this.heads.set(sessionId, head);
+    for (const oldest of this.heads.keys()) {
+      if (this.heads.size <= MAX_CACHED_HEADS) break;
+      this.heads.delete(oldest);
+    }
+  }
+
+  async events(sessionId: string, query?: EventQuery): Promise<AgentEvent[]> {
+    const { afterSeq, limit } = validEventQuery(query);
+    const [[, exists], [, lines]] = (await this.redis
+      .multi()
+      .exists(keys.session(sessionId))
+      .lrange(keys.events(sessionId), afterSeq, limit === undefined ? -1 : afterSeq + limit - 1)
+      .exec()) as [[unknown, number], [unknown, string[]]];
+    if (exists !== 1) throw new StoreError("session_not_found", `no session ${sessionId}`);
+    return lines.map((line) => {
+      try {
+        return JSON.parse(line) as AgentEvent;
+      } catch (error) {
+        throw new StoreError("corrupt_data", `an event of ${sessionId} is not JSON`, { cause: error });
+      }
+    });
+  }
+
+  async checkpoint(sessionId: string, seq: number, files: readonly FileSnapshot[]): Promise<Checkpoint> {
+    const session = await this.get(sessionId);
+    if (!session) throw new StoreError("session_not_found", `no session ${sessionId}`);
+    validCheckpointSeq(seq, session.lastSeq);
+    const prepared = prepareSnapshots(files, session.cwd);
+    const multi = this.redis.multi();
+    for (const { blob } of prepared) {
+      // Content-addressed: the same bytes are stored once.
+      if (blob !== null) multi.set(keys.blob(blob.hash), Buffer.from(blob.bytes), "NX");
+    }
+    await multi.exec();
+    const checkpoint: Checkpoint = {
+      id: await this.redis.incr(keys.checkpointId),
+      sessionId,
+      seq,
+      createdAt: this.now(),
+      revertedAt: null,
+      files: prepared.map(({ path, blob }) => ({
+        path,
+        blobHash: blob?.hash ?? null,
+        size: blob?.bytes.byteLength ?? 0,
+      })),
+    };
+    await this.redis.hset(keys.checkpoints(sessionId), String(checkpoint.id), JSON.stringify(checkpoint));
+    return checkpoint;
+  }
+
+  async checkpoints(sessionId: string): Promise<Checkpoint[]> {
+    if (!(await this.source.hasSession(sessionId))) {
+      throw new StoreError("session_not_found", `no session ${sessionId}`);
+    }
+    return this.readCheckpoints(sessionId);
+  }
+
+  async undo(sessionId: string): Promise<RestoreResult> {
+    return undoLatest(this.source, this.files, sessionId, this.now());
+  }
+
+  async rewind(sessionId: string, checkpointId: number): Promise<RestoreResult> {
+    return rewindTo(this.source, this.files, sessionId, checkpointId, this.now());
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsConnection ?? true) await this.redis.quit();
+  }
+
+  private async readCheckpoints(sessionId: string): Promise<Checkpoint[]> {
+    const raw = await this.redis.hvals(keys.checkpoints(sessionId));
+    return raw.map((json) => JSON.parse(json) as Checkpoint).sort((a, b) => a.id - b.id);
+  }
+}
+
+/**
+ * Sorted-set member of a session: ties in `updatedAt` sort by member, and a
+ * zero-padded creation counter first makes newer sessions sort first, as in
+ * the other adapters.
+ */
+function memberOf(order: number, id: string): string {
+  return `${String(order).padStart(15, "0")}:${id}`;
+}
+
+function idOf(member: string): string {
+  return member.slice(member.indexOf(":") + 1);
+}
+
+function serializeRecord(record: SessionRecord): Record<string, string> {
+  return {
+    id: record.id,
+    title: record.title,
+    cwd: record.cwd,
+    model: record.model,
+    permissionMode: record.permissionMode,
+    createdAt: String(record.createdAt),
+    updatedAt: String(record.updatedAt),
+    lastSeq: String(record.lastSeq),
+    costUsd: String(record.costUsd),
+  };
+}
+
+function recordFrom(row: Record<string, string>): SessionRecord | undefined {
+  if (row.id === undefined) return undefined;
+  return {
+    id: row.id,
+    title: row.title ?? "",
+    cwd: row.cwd ?? "",
+    model: row.model ?? "",
+    permissionMode: row.permissionMode as SessionRecord["permissionMode"],
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+    lastSeq: Number(row.lastSeq),
+    costUsd: Number(row.costUsd),
+  };
+}

@@ -1,0 +1,1 @@
+export { startContextServer } from "./server.js";

@@ -1,0 +1,123 @@
+import {
+  connectRedis,
+  createGatewayService,
+  createGuard,
+  IdentityDirectory,
+  type KeyValueStore,
+  MemoryKeyValueStore,
+  RateLimiter,
+  RedisKeyValueStore,
+  SessionOwnership,
+  scopedContextService,
+  scopedRouterService,
+  scopedSessionService,
+} from "@toad/platform";
+import {
+  type ContextServiceClient,
+  ContextServiceDefinition,
+  GatewayServiceDefinition,
+  type RouterServiceClient,
+  RouterServiceDefinition,
+  type SessionServiceClient,
+  SessionServiceDefinition,
+} from "@toad/proto";
+import {
+  intFromEnv,
+  requiredFromEnv,
+  type ServiceBinding,
+  stringFromEnv,
+  upstreamClient,
+} from "@toad/service-kit";
+
+export interface GatewayWiring {
+  bindings: ServiceBinding[];
+  identity: IdentityDirectory;
+  close(): Promise<void>;
+}
+
+/** Upstreams a caller can hand in instead of addresses (`toad serve` wires them in process). */
+export interface GatewayParts {
+  session?: SessionServiceClient;
+  router?: RouterServiceClient;
+  context?: ContextServiceClient;
+  kv?: KeyValueStore;
+}
+
+/**
+ * The gateway from the environment: identity, ownership and rate limits in
+ * Redis (REDIS_URL; in memory without it, for one replica), upstreams at
+ * TOAD_SESSION_URL, TOAD_ROUTER_URL and (optional) TOAD_CONTEXT_URL, the
+ * first admin token from TOAD_BOOTSTRAP_TOKEN, and per-token limits of
+ * TOAD_RATE_LIMIT requests per TOAD_RATE_WINDOW_MS.
+ */
+export async function wireGateway(env: NodeJS.ProcessEnv, parts: GatewayParts = {}): Promise<GatewayWiring> {
+  const closers: (() => Promise<void>)[] = [];
+  const upstream = <C>(
+    given: C | undefined,
+    definition: Parameters<typeof upstreamClient>[0],
+    name: string,
+    why: string,
+  ) => {
+    if (given) return given;
+    const { client, channel } = upstreamClient(definition, requiredFromEnv(env, name, why));
+    closers.push(async () => channel.close());
+    return client as C;
+  };
+  const session = upstream<SessionServiceClient>(
+    parts.session,
+    SessionServiceDefinition,
+    "TOAD_SESSION_URL",
+    "the gateway serves sessions",
+  );
+  const router = upstream<RouterServiceClient>(
+    parts.router,
+    RouterServiceDefinition,
+    "TOAD_ROUTER_URL",
+    "the gateway serves models and costs",
+  );
+  const contextUrl = stringFromEnv(env, "TOAD_CONTEXT_URL");
+  const context =
+    parts.context ??
+    (contextUrl
+      ? upstream<ContextServiceClient>(undefined, ContextServiceDefinition, "TOAD_CONTEXT_URL", "")
+      : undefined);
+
+  const redisUrl = stringFromEnv(env, "REDIS_URL");
+  const kv =
+    parts.kv ??
+    (redisUrl ? new RedisKeyValueStore(connectRedis({ url: redisUrl })) : new MemoryKeyValueStore());
+  if (!parts.kv) closers.push(() => kv.close());
+
+  const identity = new IdentityDirectory(kv);
+  const bootstrap = stringFromEnv(env, "TOAD_BOOTSTRAP_TOKEN");
+  if (bootstrap) await identity.ensureBootstrapToken(bootstrap);
+  const limiter = new RateLimiter(kv, {
+    limit: intFromEnv(env, "TOAD_RATE_LIMIT", 600, 1),
+    windowMs: intFromEnv(env, "TOAD_RATE_WINDOW_MS", 60_000, 1),
+  });
+  const guard = createGuard(identity, limiter);
+  const ownership = new SessionOwnership(kv);
+  const bindings: ServiceBinding[] = [
+    { definition: GatewayServiceDefinition, implementation: createGatewayService({ guard, identity }) },
+    {
+      definition: SessionServiceDefinition,
+      implementation: scopedSessionService({ guard, ownership, upstream: session }),
+      followers: ["resume"],
+    },
+    {
+      definition: RouterServiceDefinition,
+      implementation: scopedRouterService({ guard, ownership, upstream: router }),
+    },
+    {
+      definition: ContextServiceDefinition,
+      implementation: scopedContextService({ guard, upstream: context }),
+    },
+  ];
+  return {
+    bindings,
+    identity,
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

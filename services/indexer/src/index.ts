@@ -1,0 +1,1 @@
+export { startIndexerServer } from "./server.js";

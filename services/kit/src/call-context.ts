@@ -1,0 +1,44 @@
+import type { Metadata as GrpcMetadata } from "@grpc/grpc-js";
+import { type CallContext, Metadata } from "nice-grpc-common";
+
+/** What Nest hands a gRPC handler as its third argument: the grpc-js call. */
+export interface GrpcCall {
+  getPeer(): string;
+  on(event: "cancelled" | "close", listener: () => void): unknown;
+  off?(event: "cancelled" | "close", listener: () => void): unknown;
+}
+
+/** grpc-js metadata as nice-grpc metadata (what `*ServiceImplementation`s read). */
+export function toNiceMetadata(grpcMetadata: GrpcMetadata | undefined): Metadata {
+  const metadata = Metadata();
+  if (!grpcMetadata) return metadata;
+  for (const [key, values] of Object.entries(grpcMetadata.toJSON())) {
+    for (const value of values) {
+      if (key.endsWith("-bin")) metadata.append(key, typeof value === "string" ? Buffer.from(value) : value);
+      else metadata.append(key, typeof value === "string" ? value : value.toString());
+    }
+  }
+  return metadata;
+}
+
+/**
+ * The nice-grpc `CallContext` of a call arriving through Nest: its metadata,
+ * its peer, and a signal that aborts when the client cancels or when the
+ * server stops the call (drain at shutdown).
+ */
+export function callContext(
+  grpcMetadata: GrpcMetadata | undefined,
+  call: GrpcCall | undefined,
+  controller: AbortController,
+): CallContext {
+  const onCancel = () => controller.abort(new Error("cancelled by the client"));
+  call?.on("cancelled", onCancel);
+  return {
+    metadata: toNiceMetadata(grpcMetadata),
+    peer: call?.getPeer() ?? "unknown",
+    header: Metadata(),
+    trailer: Metadata(),
+    sendHeader: () => {},
+    signal: controller.signal,
+  };
+}

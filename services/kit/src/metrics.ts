@@ -1,0 +1,90 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The Prometheus metrics every service exposes on TOAD_METRICS_PORT at /metrics. */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly handled: Counter<"service" | "method" | "code">;
+  readonly latency: Histogram<"service" | "method">;
+  readonly active: Gauge<"service" | "method">;
+  readonly streamed: Counter<"service" | "method">;
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ toad_service: service });
+    collectDefaultMetrics({ register: this.registry });
+    this.handled = new Counter({
+      name: "toad_grpc_server_handled_total",
+      help: "gRPC calls finished, by status code name",
+      labelNames: ["service", "method", "code"],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: "toad_grpc_server_handling_seconds",
+      help: "Time from a call's arrival to its end (whole stream for streaming calls)",
+      labelNames: ["service", "method"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [this.registry],
+    });
+    this.active = new Gauge({
+      name: "toad_grpc_server_active_calls",
+      help: "Calls in progress (open streams included)",
+      labelNames: ["service", "method"],
+      registers: [this.registry],
+    });
+    this.streamed = new Counter({
+      name: "toad_grpc_server_stream_messages_total",
+      help: "Messages sent on server streams",
+      labelNames: ["service", "method"],
+      registers: [this.registry],
+    });
+  }
+}
+
+/**
+ * Serves GET /metrics (Prometheus text format) and GET /healthz (200 while
+ * serving, 503 while draining) on its own port.
+ */
+export async function startMetricsServer(
+  metrics: ServiceMetrics,
+  port: number,
+  serving: () => boolean,
+  host = "0.0.0.0",
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (request.method === "GET" && path === "/metrics") {
+      metrics.registry.metrics().then(
+        (body) => {
+          response.writeHead(200, { "content-type": metrics.registry.contentType });
+          response.end(body);
+        },
+        (error: unknown) => {
+          response.writeHead(500, { "content-type": "text/plain" });
+          response.end(String(error));
+        },
+      );
+      return;
+    }
+    if (request.method === "GET" && path === "/healthz") {
+      const ok = serving();
+      response.writeHead(ok ? 200 : 503, { "content-type": "text/plain" });
+      response.end(ok ? "serving\n" : "draining\n");
+      return;
+    }
+    response.writeHead(404, { "content-type": "text/plain" });
+    response.end("not found: GET /metrics or /healthz\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

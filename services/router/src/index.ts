@@ -1,0 +1,2 @@
+export { startRouterServer } from "./server.js";
+export { type RouterWiring, wireRouter } from "./wiring.js";

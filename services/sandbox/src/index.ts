@@ -1,0 +1,1 @@
+export { startSandboxServer } from "./server.js";

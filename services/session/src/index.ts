@@ -1,0 +1,2 @@
+export { recoverPeriodically, startSessionServer } from "./server.js";
+export { type SessionParts, type SessionWiring, wireSession } from "./wiring.js";

@@ -4,6 +4,9 @@ export { captureFiles, localFiles, type WorkspaceFiles } from "./files.js";
 export { DB_FILE_NAME, type Env, type StoreLocation, storeLocation } from "./location.js";
 export { MemorySessionStore } from "./memory/memory-store.js";
 export type * from "./port.js";
+// The rules every SessionStore adapter shares, for adapters outside this package (Redis in @toad/platform).
+export { type CheckpointSource, rewindTo, undoLatest } from "./restore.js";
+export { type PreparedFile, prepareSnapshots } from "./snapshots.js";
 export { SCHEMA_VERSION } from "./sqlite/schema.js";
 export {
   type Durability,
@@ -11,3 +14,13 @@ export {
   SqliteSessionStore,
   type SqliteStoreOptions,
 } from "./sqlite/sqlite-store.js";
+export {
+  stampValid,
+  titleFrom,
+  type ValidSession,
+  validCheckpointSeq,
+  validCwd,
+  validEventQuery,
+  validNewSession,
+  validSessionQuery,
+} from "./validate.js";

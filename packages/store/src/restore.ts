@@ -3,14 +3,17 @@ import { applyRestore, type WorkspaceFiles } from "./files.js";
 import type { Checkpoint, RestoreResult } from "./port.js";
 import { planRestore, type RestoreEntry } from "./snapshots.js";
 
-/** What `undo` and `rewind` need from an adapter's storage. */
+/**
+ * What `undo` and `rewind` need from an adapter's storage. Local adapters
+ * answer at once; remote ones (Redis) answer with promises.
+ */
 export interface CheckpointSource {
-  hasSession(sessionId: string): boolean;
+  hasSession(sessionId: string): boolean | Promise<boolean>;
   /** The session's checkpoints, oldest first, reverted ones included. */
-  checkpointsOf(sessionId: string): Checkpoint[];
-  blob(hash: string): Uint8Array | undefined;
-  /** Marks the checkpoints reverted at `at`. */
-  markReverted(checkpointIds: readonly number[], at: number): void;
+  checkpointsOf(sessionId: string): Checkpoint[] | Promise<Checkpoint[]>;
+  blob(hash: string): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  /** Marks the session's checkpoints reverted at `at`. */
+  markReverted(sessionId: string, checkpointIds: readonly number[], at: number): void | Promise<void>;
 }
 
 export async function undoLatest(
@@ -19,15 +22,14 @@ export async function undoLatest(
   sessionId: string,
   now: number,
 ): Promise<RestoreResult> {
-  if (!source.hasSession(sessionId)) return noSession(sessionId);
-  const latest = source
-    .checkpointsOf(sessionId)
+  if (!(await source.hasSession(sessionId))) return noSession(sessionId);
+  const latest = (await source.checkpointsOf(sessionId))
     .filter((checkpoint) => checkpoint.revertedAt === null)
     .at(-1);
   if (latest === undefined) {
     return err({ code: "nothing_to_undo", message: `session ${sessionId} has no edit left to undo` });
   }
-  return revert(source, files, [latest], now);
+  return revert(source, files, sessionId, [latest], now);
 }
 
 export async function rewindTo(
@@ -37,8 +39,8 @@ export async function rewindTo(
   checkpointId: number,
   now: number,
 ): Promise<RestoreResult> {
-  if (!source.hasSession(sessionId)) return noSession(sessionId);
-  const all = source.checkpointsOf(sessionId);
+  if (!(await source.hasSession(sessionId))) return noSession(sessionId);
+  const all = await source.checkpointsOf(sessionId);
   if (!all.some((checkpoint) => checkpoint.id === checkpointId)) {
     return err({
       code: "checkpoint_not_found",
@@ -46,29 +48,34 @@ export async function rewindTo(
     });
   }
   const live = all.filter((checkpoint) => checkpoint.id >= checkpointId && checkpoint.revertedAt === null);
-  return revert(source, files, live, now);
+  return revert(source, files, sessionId, live, now);
 }
 
 async function revert(
   source: CheckpointSource,
   files: WorkspaceFiles,
+  sessionId: string,
   checkpoints: readonly Checkpoint[],
   now: number,
 ): Promise<RestoreResult> {
   // Every blob is read before the first file is touched: a damaged store fails with nothing changed.
-  const entries: RestoreEntry[] = planRestore(checkpoints).map(({ path, blobHash }) => {
-    if (blobHash === null) return { path, content: null };
-    const content = source.blob(blobHash);
+  const entries: RestoreEntry[] = [];
+  for (const { path, blobHash } of planRestore(checkpoints)) {
+    if (blobHash === null) {
+      entries.push({ path, content: null });
+      continue;
+    }
+    const content = await source.blob(blobHash);
     if (content === undefined) throw new StoreError("corrupt_data", `blob ${blobHash} of ${path} is missing`);
-    return { path, content };
-  });
+    entries.push({ path, content });
+  }
   const outcome = await applyRestore(files, entries);
   if (outcome.failed.length > 0) {
     const names = outcome.failed.map((failure) => `${failure.path} (${failure.message})`).join(", ");
     return err({ code: "restore_failed", message: `could not restore ${names}`, ...outcome });
   }
   const checkpointIds = checkpoints.map((checkpoint) => checkpoint.id);
-  source.markReverted(checkpointIds, now);
+  await source.markReverted(sessionId, checkpointIds, now);
   return ok({ checkpointIds, files: outcome.restored });
 }
 

@@ -2,23 +2,19 @@ import { randomUUID } from "node:crypto";
 import { type AgentEvent, type AgentEventBody, serializeEvent } from "@toad/core";
 import {
   type Checkpoint,
+  type CheckpointSource,
   type EventQuery,
   type FileSnapshot,
   localFiles,
   type NewSession,
+  prepareSnapshots,
   type RestoreResult,
+  rewindTo,
   type SessionQuery,
   type SessionRecord,
   type SessionStore,
   type StoreDeps,
   StoreError,
-  type WorkspaceFiles,
-} from "@toad/store";
-import type { Redis } from "ioredis";
-import {
-  type AsyncCheckpointSource,
-  prepareSnapshots,
-  rewindTo,
   stampValid,
   titleFrom,
   undoLatest,
@@ -27,7 +23,9 @@ import {
   validEventQuery,
   validNewSession,
   validSessionQuery,
-} from "./store-rules.js";
+  type WorkspaceFiles,
+} from "@toad/store";
+import type { Redis } from "ioredis";
 
 const keys = {
   session: (id: string) => `s:${id}`,
@@ -84,7 +82,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly files: WorkspaceFiles;
-  private readonly source: AsyncCheckpointSource;
+  private readonly source: CheckpointSource;
   private readonly heads = new Map<string, Head>();
 
   constructor(

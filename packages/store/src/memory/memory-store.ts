@@ -53,7 +53,7 @@ export class MemorySessionStore implements SessionStore {
       hasSession: (id) => this.sessions.has(id),
       checkpointsOf: (id) => this.sessions.get(id)?.checkpoints.map(copyCheckpoint) ?? [],
       blob: (hash) => this.blobs.get(hash),
-      markReverted: (ids, at) => {
+      markReverted: (_sessionId, ids, at) => {
         for (const entry of this.sessions.values()) {
           for (const checkpoint of entry.checkpoints) {
             if (ids.includes(checkpoint.id) && checkpoint.revertedAt === null) checkpoint.revertedAt = at;

@@ -100,7 +100,7 @@ export class SqliteSessionStore implements SessionStore {
       hasSession: (id) => this.sql.session.get(id) !== undefined,
       checkpointsOf: (id) => this.readCheckpoints(id),
       blob: (hash) => this.sql.blob.get(hash)?.content,
-      markReverted: (ids, at) => {
+      markReverted: (_sessionId, ids, at) => {
         this.db.transaction(() => {
           for (const id of ids) this.sql.markReverted.run(at, id);
         })();

@@ -29,7 +29,7 @@ export {
   MAX_IMAGE_BYTES,
   sniffImageType,
 } from "./images/images.js";
-export { LspClient, type LspClientOptions, type LspDiagnostic } from "./lsp/client.js";
+export type { LspClientOptions, LspDiagnostic } from "./lsp/client.js";
 export {
   type DiagnosticsOptions,
   DiagnosticsService,

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { AgentHooks, HookFailure, ToolCall } from "@toad/agent";
 import type { Env } from "../shared/paths.js";
-import { LspClient, type LspDiagnostic } from "./client.js";
+import type { LspClient, LspDiagnostic } from "./client.js";
 import { findServerExecutable, KNOWN_SERVERS, type LanguageServerSpec, serverFor } from "./servers.js";
 
 export interface DiagnosticsOptions {
@@ -98,6 +98,8 @@ export class DiagnosticsService {
     // Not installed: no diagnostics for that language, and nothing to report.
     if (!executable) return { kind: "unavailable", why: `${spec.command} is not installed` };
     try {
+      // The LSP client (vscode-jsonrpc) is loaded when the first language server starts.
+      const { LspClient } = await import("./client.js");
       const client = await LspClient.start({
         executable,
         args: spec.args,

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import { isRecord } from "./json.js";
 
 export type Frontmatter =
@@ -8,12 +8,20 @@ export type Frontmatter =
 const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 /** Splits a markdown file into its YAML frontmatter (optional) and body. */
+// yaml is loaded on the first frontmatter read: a run with no skills, commands or agents never pays for it.
+const requireModule = createRequire(import.meta.url);
+let parseYaml: typeof import("yaml").parse | undefined;
+function yamlParser(): typeof import("yaml").parse {
+  parseYaml ??= (requireModule("yaml") as typeof import("yaml")).parse;
+  return parseYaml;
+}
+
 export function parseFrontmatter(text: string): Frontmatter {
   const match = FENCE.exec(text);
   if (!match) return { ok: true, data: {}, body: text };
   let data: unknown;
   try {
-    data = parse(match[1] ?? "");
+    data = yamlParser()(match[1] ?? "");
   } catch (error) {
     return { ok: false, message: `frontmatter is not valid YAML: ${(error as Error).message}` };
   }

@@ -1,5 +1,6 @@
 import { type AgentRunResult, type AgentTools, findRepositoryRoot } from "@toad/agent";
-import { type AgentEvent, eventFromProto } from "@toad/core";
+import type { AgentEvent } from "@toad/core";
+import { eventFromProto } from "@toad/core/proto";
 import { type AgentEvent as ProtoEvent, ToolLocation } from "@toad/proto";
 import {
   AUTO_MODEL,

@@ -1,7 +1,7 @@
 export * from "./conversation.js";
 export { EventDecodeError } from "./enum-table.js";
 export { assertEvent, isAgentEventType, parseEvent, serializeEvent } from "./event-json.js";
-export { eventFromProto, eventToProto } from "./event-proto.js";
+// The proto mapping is `@toad/core/proto`: only services and the gateway client load generated code.
 export * from "./events.js";
 export { conversationFromEvents, MISSING_TOOL_RESULT } from "./fold-conversation.js";
 export * from "./model.js";

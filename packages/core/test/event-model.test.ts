@@ -1,14 +1,7 @@
 import * as pb from "@toad/proto";
 import { describe, expect, it } from "vitest";
-import {
-  type AgentEvent,
-  EventDecodeError,
-  eventFromProto,
-  eventToProto,
-  parseEvent,
-  STOP_REASONS,
-  serializeEvent,
-} from "../src/index.js";
+import { eventFromProto, eventToProto } from "../src/event-proto.js";
+import { type AgentEvent, EventDecodeError, parseEvent, STOP_REASONS, serializeEvent } from "../src/index.js";
 import { SAMPLE_BODIES, sampleEvents } from "./sample-events.js";
 
 function throughWire(event: AgentEvent): AgentEvent {

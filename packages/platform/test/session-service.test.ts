@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventFromProto, type ModelClient, type ModelRequest, type ModelStreamEvent } from "@toad/core";
+import type { ModelClient, ModelRequest, ModelStreamEvent } from "@toad/core";
+import { eventFromProto } from "@toad/core/proto";
 import {
   type AgentEvent,
   Decision,

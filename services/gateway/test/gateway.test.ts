@@ -1,4 +1,4 @@
-import { eventFromProto } from "@toad/core";
+import { eventFromProto } from "@toad/core/proto";
 import { PermissionMode, ToolLocation } from "@toad/proto";
 import { Status } from "nice-grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

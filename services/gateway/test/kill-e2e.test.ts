@@ -1,7 +1,8 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AgentEvent, eventFromProto, parseEvent } from "@toad/core";
+import { type AgentEvent, parseEvent } from "@toad/core";
+import { eventFromProto } from "@toad/core/proto";
 import { CONTINUE_PROMPT, connectRedis, IdentityDirectory, RedisKeyValueStore } from "@toad/platform";
 import { startRouterServer } from "@toad/service-router";
 import { lastUserText, startMockLlm } from "@toad/testkit";

@@ -1,4 +1,5 @@
-import { eventFromProto, isModelStreamEvent, type ModelClient, type ModelStreamEvent } from "@toad/core";
+import { isModelStreamEvent, type ModelClient, type ModelStreamEvent } from "@toad/core";
+import { eventFromProto } from "@toad/core/proto";
 import type { RouterServiceClient } from "@toad/proto";
 import type { Metadata } from "nice-grpc-common";
 import { completeRequestFromModelRequest } from "../convert/messages.js";

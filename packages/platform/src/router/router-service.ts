@@ -1,4 +1,5 @@
-import { eventToProto, type ModelClient, stampEvent } from "@toad/core";
+import { type ModelClient, stampEvent } from "@toad/core";
+import { eventToProto } from "@toad/core/proto";
 import type { LlmConfig } from "@toad/llm";
 import * as pb from "@toad/proto";
 import { IDENTITY_METADATA, LOCAL_ORG } from "../auth/principal.js";

@@ -1,4 +1,5 @@
-import { type AgentEvent, eventToProto, stampEvent } from "@toad/core";
+import { type AgentEvent, stampEvent } from "@toad/core";
+import { eventToProto } from "@toad/core/proto";
 import type * as pb from "@toad/proto";
 import type { SessionStore } from "@toad/store";
 import type { DelegatedCall, SessionBus } from "../bus/port.js";

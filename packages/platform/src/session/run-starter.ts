@@ -1,4 +1,5 @@
-import { type AgentEvent, eventToProto } from "@toad/core";
+import type { AgentEvent } from "@toad/core";
+import { eventToProto } from "@toad/core/proto";
 import type * as pb from "@toad/proto";
 import { SessionRunner } from "@toad/session";
 import type { SessionRecord } from "@toad/store";

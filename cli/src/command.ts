@@ -1,4 +1,5 @@
-import type { ExitCode } from "./errors.js";
+import { CliError, type ExitCode } from "./errors.js";
+
 import type { Writable } from "./output.js";
 
 /** What a command gets from the process: streams, environment, directory. */
@@ -20,4 +21,16 @@ export interface Command {
   /** One line for `toad --help`. */
   summary: string;
   run(argv: string[], io: CommandIo): Promise<ExitCode>;
+}
+
+/**
+ * Runs a command's flag parser (node's `parseArgs`), turning its complaint
+ * into a usage error: the message, then `usage` on the next line.
+ */
+export function parseFlags<T>(usage: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage}`);
+  }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { PERMISSION_MODES, type PermissionMode } from "@toad/core";
-import type { Command } from "../command.js";
+import { type Command, parseFlags } from "../command.js";
 import { CliError, EXIT } from "../errors.js";
 import { openEmbeddedRuntime } from "../runtime.js";
 
@@ -21,9 +21,8 @@ export const acpCommand: Command = {
   name: "acp",
   summary: "serve the Agent Client Protocol on stdio, for editors (toad acp --help)",
   async run(argv, io) {
-    let values: { model?: string; "permission-mode"?: string; cwd?: string; help?: boolean };
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseFlags(USAGE, () =>
+      parseArgs({
         args: argv,
         strict: true,
         options: {
@@ -32,10 +31,8 @@ export const acpCommand: Command = {
           cwd: { type: "string" },
           help: { type: "boolean", short: "h" },
         },
-      }));
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n${USAGE}`);
-    }
+      }),
+    );
     if (values.help) {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;

@@ -26,7 +26,7 @@ import {
 import { MODEL_TIERS } from "@toad/core";
 import { createModelClient, formatProblems, loadLlmConfig } from "@toad/llm";
 import { AUTO_MODEL } from "@toad/session";
-import type { Command, CommandIo } from "../command.js";
+import { type Command, type CommandIo, parseFlags } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
 
 const USAGE = `Usage:
@@ -102,7 +102,7 @@ const RUN_OPTIONS = {
 } as const;
 
 async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values } = parsing(() => parseArgs({ args: argv, options: RUN_OPTIONS, strict: true }));
+  const { values } = parseFlags(USAGE, () => parseArgs({ args: argv, options: RUN_OPTIONS, strict: true }));
   const datasetPath = resolve(io.cwd, required(values.dataset, "--dataset FILE"));
   const reposDir = resolve(io.cwd, required(values.repos, "--repos DIR"));
   const outDir = resolve(io.cwd, required(values.out, "--out DIR"));
@@ -190,7 +190,7 @@ async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
 }
 
 async function compareCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values, positionals } = parsing(() =>
+  const { values, positionals } = parseFlags(USAGE, () =>
     parseArgs({ args: argv, options: { "output-format": { type: "string" } }, allowPositionals: true }),
   );
   if (positionals.length !== 2) throw new CliError(`compare takes two run folders\n${USAGE}`);
@@ -210,7 +210,9 @@ async function evalCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
     "test-env": { type: "string" },
     "output-format": { type: "string" },
   } as const;
-  const { values, positionals } = parsing(() => parseArgs({ args: argv, options, allowPositionals: true }));
+  const { values, positionals } = parseFlags(USAGE, () =>
+    parseArgs({ args: argv, options, allowPositionals: true }),
+  );
   if (positionals.length !== 1) throw new CliError(`eval takes one run folder\n${USAGE}`);
   const json = outputFormat(values["output-format"]) === "json";
   const testEnvFile = values["test-env"] === undefined ? undefined : resolve(io.cwd, values["test-env"]);
@@ -263,15 +265,6 @@ function progressPrinter(io: CommandIo): { update(snapshot: ProgressSnapshot): v
       if (drawn) io.stderr.write("\n");
     },
   };
-}
-
-/** Runs node's parseArgs, turning its complaints into usage errors. */
-function parsing<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
 }
 
 function check<T>(result: { ok: true; value: T } | { ok: false; error: BatchError }): T {

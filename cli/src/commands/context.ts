@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { findRepositoryRoot } from "@toad/agent";
 import { type IndexProgress, IndexStore, indexRepository, repoMap, search } from "@toad/context";
-import type { Command, CommandIo } from "../command.js";
+import { type Command, type CommandIo, parseFlags } from "../command.js";
 import { CliError, EXIT } from "../errors.js";
 
 /**
@@ -11,15 +11,6 @@ import { CliError, EXIT } from "../errors.js";
  * The index lives in `<repo>/.toad/index.sqlite` and is updated incrementally
  * (only changed files are parsed again).
  */
-
-/** Runs the flag parser, turning its error into a usage error. */
-function parsed<T>(usage: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${usage}`);
-  }
-}
 
 async function openIndex(start: string): Promise<{ root: string; store: IndexStore }> {
   const root = await findRepositoryRoot(resolve(start));
@@ -60,7 +51,7 @@ export const indexCommand: Command = {
   summary: "index the repository for the repo map and search (incremental)",
   async run(argv, io) {
     const usage = "toad index [path] [--quiet]";
-    const { values, positionals } = parsed(usage, () =>
+    const { values, positionals } = parseFlags(`Usage: ${usage}`, () =>
       parseArgs({
         args: argv,
         strict: true,
@@ -89,7 +80,7 @@ export const mapCommand: Command = {
   summary: "print the ranked repository map (--tokens N, --focus FILE…)",
   async run(argv, io) {
     const usage = "toad map [--tokens N] [--focus FILE]…";
-    const { values } = parsed(usage, () =>
+    const { values } = parseFlags(`Usage: ${usage}`, () =>
       parseArgs({
         args: argv,
         strict: true,
@@ -117,7 +108,7 @@ export const searchCommand: Command = {
   summary: 'search the code: ranked results with the reason each was chosen ("query")',
   async run(argv, io) {
     const usage = 'toad search "query" [--limit N] [--tokens N] [--json]';
-    const { values, positionals } = parsed(usage, () =>
+    const { values, positionals } = parseFlags(`Usage: ${usage}`, () =>
       parseArgs({
         args: argv,
         strict: true,

@@ -15,7 +15,7 @@ import {
   type ScopedServerConfig,
   serverNameProblem,
 } from "@toad/mcp";
-import type { Command, CommandIo } from "../command.js";
+import { type Command, type CommandIo, parseFlags } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
 
 const USAGE = `Usage:
@@ -46,7 +46,7 @@ function describeTarget(server: McpServerConfig): string {
 }
 
 async function list(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values } = parseOrUsage(() =>
+  const { values } = parseFlags(USAGE, () =>
     parseArgs({
       args: argv,
       strict: true,
@@ -143,7 +143,7 @@ function keyValues(items: unknown, separator: string, flag: string): Record<stri
 }
 
 async function add(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values, positionals } = parseOrUsage(() =>
+  const { values, positionals } = parseFlags(USAGE, () =>
     parseArgs({
       args: argv,
       strict: true,
@@ -194,7 +194,7 @@ async function add(argv: string[], io: CommandIo): Promise<ExitCode> {
 }
 
 async function remove(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values, positionals } = parseOrUsage(() =>
+  const { values, positionals } = parseFlags(USAGE, () =>
     parseArgs({
       args: argv,
       strict: true,
@@ -226,7 +226,7 @@ async function remove(argv: string[], io: CommandIo): Promise<ExitCode> {
 }
 
 async function serve(argv: string[], io: CommandIo): Promise<ExitCode> {
-  const { values } = parseOrUsage(() =>
+  const { values } = parseFlags(USAGE, () =>
     parseArgs({
       args: argv,
       strict: true,
@@ -276,14 +276,6 @@ async function serve(argv: string[], io: CommandIo): Promise<ExitCode> {
     served.close();
   }
   return EXIT.ok;
-}
-
-function parseOrUsage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw usageError((error as Error).message);
-  }
 }
 
 export const mcpCommand: Command = {

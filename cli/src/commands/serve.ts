@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import type { Command } from "../command.js";
-import { CliError, EXIT } from "../errors.js";
+import { type Command, parseFlags } from "../command.js";
+import { EXIT } from "../errors.js";
 
 const USAGE = `Usage: toad serve [--port N] [--host ADDR] [--redis URL] [--nats URL] [--server-tools]
 
@@ -21,9 +21,8 @@ export const serveCommand: Command = {
   name: "serve",
   summary: "run every service in this process behind one gateway port (team server)",
   async run(argv, io) {
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseFlags(USAGE, () =>
+      parseArgs({
         args: argv,
         strict: true,
         options: {
@@ -35,15 +34,13 @@ export const serveCommand: Command = {
           "metrics-port": { type: "string" },
           help: { type: "boolean", short: "h" },
         },
-      }));
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n${USAGE}`);
-    }
+      }),
+    );
     if (values.help) {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+    const text = (name: keyof typeof values) => (typeof values[name] === "string" ? values[name] : undefined);
     const env: NodeJS.ProcessEnv = {
       ...io.env,
       ...(text("port") !== undefined && { TOAD_GRPC_PORT: text("port") }),

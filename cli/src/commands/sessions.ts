@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Command } from "../command.js";
-import { CliError } from "../errors.js";
+import { type Command, parseFlags } from "../command.js";
 import { openEmbeddedRuntime } from "../runtime.js";
 import { listSessions } from "../sessions-command.js";
 
@@ -8,16 +7,13 @@ export const sessionsCommand: Command = {
   name: "sessions",
   summary: "list the sessions of this directory (--all: every one; --json)",
   async run(argv, io) {
-    let values: { all?: boolean; json?: boolean; cwd?: string };
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseFlags("Usage: toad sessions [--all] [--json] [--cwd DIR]", () =>
+      parseArgs({
         args: argv,
         strict: true,
         options: { all: { type: "boolean" }, json: { type: "boolean" }, cwd: { type: "string" } },
-      }));
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\nUsage: toad sessions [--all] [--json] [--cwd DIR]`);
-    }
+      }),
+    );
     const cwd = values.cwd ?? io.cwd;
     const runtime = await openEmbeddedRuntime({ cwd, env: io.env, stderr: io.stderr });
     try {

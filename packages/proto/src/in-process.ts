@@ -65,7 +65,8 @@ export function inProcessClient<D extends ServiceDefinition>(
   for (const [key, method] of Object.entries(definition.methods)) {
     const path = `/${definition.fullName}/${method.name}`;
     const target = (implementation as Record<string, unknown>)[key];
-    if (typeof target !== "function") throw new TypeError(`${path} is not implemented`);
+    if (typeof target !== "function")
+      throw new TypeError(`the implementation object has no method for ${path}`);
     const normaliseRequest = (request: unknown) => method.requestType.fromPartial(request as never);
     const normaliseResponse = (response: unknown) => method.responseType.fromPartial(response as never);
     if (method.requestStream) throw new TypeError(`${path}: client-streaming methods are not supported`);

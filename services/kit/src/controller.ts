@@ -59,7 +59,9 @@ export function grpcController(binding: ServiceBinding, hooks: ControllerHooks):
   for (const [key, method] of Object.entries(definition.methods)) {
     const target = implementation[key];
     if (typeof target !== "function")
-      throw new TypeError(`${definition.fullName}.${method.name} is not implemented`);
+      throw new TypeError(
+        `the implementation object has no method for ${definition.fullName}.${method.name}`,
+      );
     const labels = { service: definition.name, method: method.name };
     const where = `${definition.fullName}/${method.name}`;
     const follower = binding.followers?.includes(key) ?? false;

@@ -94,7 +94,7 @@ function Split({ lines, width, maxLines }: { lines: readonly DiffLine[]; width: 
 
 function Cell({ cell, width, color }: { cell: SideCell | undefined; width: number; color: string }) {
   if (!cell) return <Text>{" ".repeat(width)}</Text>;
-  const text = fit(`${num(cell.no)} ${cell.text}`, width);
+  const text = fitToWidth(`${num(cell.no)} ${cell.text}`, width);
   return cell.change ? <Text color={color}>{text}</Text> : <Text dimColor>{text}</Text>;
 }
 
@@ -104,7 +104,7 @@ function More({ hidden }: { hidden: number }) {
 
 const num = (value: number) => String(value).padStart(4);
 
-function fit(text: string, width: number): string {
+function fitToWidth(text: string, width: number): string {
   const flat = text.replace(/\t/g, "  ");
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat.padEnd(width);
 }

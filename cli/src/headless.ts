@@ -1,7 +1,13 @@
 import { homedir } from "node:os";
 import { findRepositoryRoot } from "@toad/agent";
-import type { AgentEvent } from "@toad/core";
-import { expandSlashCommand, formatProblems, loadCommands, openWorktree } from "@toad/extensions";
+import type { AgentEvent, UserImage } from "@toad/core";
+import {
+  expandSlashCommand,
+  formatProblems,
+  imagesForPrompt,
+  loadCommands,
+  openWorktree,
+} from "@toad/extensions";
 import { AUTO_MODEL, SessionNotFoundError, type SessionRunner } from "@toad/session";
 import type { SessionRecord } from "@toad/store";
 import type { RunArgs } from "./args.js";
@@ -25,6 +31,8 @@ export interface HeadlessIo {
 interface HeadlessBackend {
   runner: Pick<SessionRunner, "create" | "get" | "latest" | "send">;
   events(sessionId: string): Promise<AgentEvent[]>;
+  /** False when the backend cannot carry images yet (the gateway). */
+  sendsImages: boolean;
 }
 
 /** `toad -p`: one task, run to the end, printed in the chosen format. */
@@ -35,7 +43,11 @@ export async function runHeadless(
 ): Promise<ExitCode> {
   const url = args.gateway ?? runtime.gateway.url;
   if (url === undefined) {
-    return runOn(args, { runner: runtime.runner, events: (id) => runtime.store.events(id) }, io);
+    return runOn(
+      args,
+      { runner: runtime.runner, events: (id) => runtime.store.events(id), sendsImages: true },
+      io,
+    );
   }
   const token = runtime.gateway.token;
   if (token === undefined) throw new CliError(`the gateway at ${url} needs an API token: set TOAD_TOKEN`);
@@ -45,7 +57,7 @@ export async function runHeadless(
     logger: { warn: (message) => io.stderr.write(`toad: ${message}\n`) },
   });
   try {
-    return await runOn(args, { runner, events: (id) => runner.events(id) }, io);
+    return await runOn(args, { runner, events: (id) => runner.events(id), sendsImages: false }, io);
   } catch (error) {
     throw gatewayError(error, url);
   } finally {
@@ -58,6 +70,7 @@ async function runOn(given: RunArgs, runtime: HeadlessBackend, io: HeadlessIo): 
   if (typed === "")
     throw new CliError('no task: pass it after -p ("toad -p "fix the failing test"") or on stdin');
   const { args, prompt } = await prepareTask(given, typed, io);
+  const images = await promptImages(prompt, given.cwd, runtime, io);
 
   const output = createRunOutput(args.outputFormat, io.stdout, io.stderr, { verbose: args.verbose });
   const session = await openSession(args, runtime);
@@ -67,6 +80,7 @@ async function runOn(given: RunArgs, runtime: HeadlessBackend, io: HeadlessIo): 
   const started = Date.now();
   const result = await runtime.runner.send(session.record.id, {
     prompt,
+    ...(images.length > 0 && { images }),
     signal: io.signal,
     ...(args.permissionMode !== undefined && { permissionMode: args.permissionMode }),
     ...(args.maxTurns !== undefined && { maxTurns: args.maxTurns }),
@@ -82,6 +96,21 @@ async function runOn(given: RunArgs, runtime: HeadlessBackend, io: HeadlessIo): 
     durationMs: Date.now() - started,
   });
   return exitCodeFor(result.exit);
+}
+
+/** Images the prompt names (`./shot.png`) go with it; files that cannot be sent are reported. */
+async function promptImages(
+  prompt: string,
+  cwd: string,
+  backend: HeadlessBackend,
+  io: HeadlessIo,
+): Promise<UserImage[]> {
+  const { images, problems } = await imagesForPrompt(prompt, cwd);
+  for (const problem of problems) io.stderr.write(`toad: ${problem.path} ${problem.message}; not sent\n`);
+  if (images.length === 0 || backend.sendsImages) return images;
+  const names = images.map((image) => image.source).join(", ");
+  io.stderr.write(`toad: images cannot go through a gateway yet; ${names} not sent\n`);
+  return [];
 }
 
 async function openSession(

@@ -4,6 +4,7 @@ import {
   type ModelClient,
   type ModelTier,
   type StopReason,
+  type UserImage,
 } from "@toad/core";
 import { type AgentHooks, formatHookContext, recordHookFailures } from "./hooks.js";
 import type { PermissionPolicy } from "./permissions.js";
@@ -11,7 +12,15 @@ import type { AgentTools, Approver, EventSink, ToolCall } from "./ports.js";
 import { runToolCalls } from "./run-tools.js";
 
 export interface AgentRunOptions {
-  prompt: string;
+  /**
+   * The user's new message. Absent: the run continues the conversation in
+   * `history` as it stands (a run cut short and picked up again), with no
+   * new user message and no UserPromptSubmit hook; a model turn the log
+   * shows cut mid-stream is voided first (see `voidCutTurn`).
+   */
+  prompt?: string;
+  /** Images sent with the prompt, as the log stores them (see `storeImagesOnce`). */
+  images?: readonly UserImage[];
   /** The session's log so far (event bodies, oldest first): the conversation to continue. */
   history: readonly AgentEventBody[];
   system: string;
@@ -78,8 +87,9 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
       retryable: false,
     });
 
-  const submitted = await submitPrompt(options, record);
-  if (!submitted.ok) return { exit: "refusal", turns: 0, costUsd: runCost, text };
+  if (options.prompt === undefined) await voidCutTurn(log, record);
+  else if (!(await submitPrompt(options.prompt, options, record)).ok)
+    return { exit: "refusal", turns: 0, costUsd: runCost, text };
   for (let turns = 0; ; turns++) {
     const done = (exit: AgentExit): AgentRunResult => ({ exit, turns, costUsd: runCost, text });
     if (options.signal.aborted) return done("cancelled");
@@ -141,10 +151,11 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentRunResult
  * model; the reason is logged as an error for the person to read.
  */
 async function submitPrompt(
+  prompt: string,
   options: AgentRunOptions,
   record: (body: AgentEventBody) => Promise<void>,
 ): Promise<{ ok: boolean }> {
-  const gate = await options.hooks?.userPromptSubmit?.(options.prompt, options.signal);
+  const gate = await options.hooks?.userPromptSubmit?.(prompt, options.signal);
   await recordHookFailures(gate?.failures, record);
   if (gate?.action === "block") {
     await record({
@@ -158,9 +169,36 @@ async function submitPrompt(
   const context = formatHookContext(gate?.context ?? []);
   await record({
     type: "user_message",
-    text: context === "" ? options.prompt : `${options.prompt}\n\n${context}`,
+    text: context === "" ? prompt : `${prompt}\n\n${context}`,
+    ...(options.images?.length && { images: [...options.images] }),
   });
   return { ok: true };
+}
+
+/**
+ * Continuing without a new message: when the log ends inside a model turn
+ * (a turn_start with no turn_end after it, because the process running it
+ * died), that turn's partial output is voided with a `retry` that discards
+ * it, exactly as when a stream breaks and the request is sent again. The
+ * conversation then ends with what the model was answering, and the next
+ * turn asks it again. The turn stays open in the log, so a run killed again
+ * right here still reads as cut, not as ended.
+ */
+async function voidCutTurn(
+  log: readonly AgentEventBody[],
+  record: (body: AgentEventBody) => Promise<void>,
+): Promise<void> {
+  const lastStart = log.findLastIndex((event) => event.type === "turn_start");
+  const cut = lastStart !== -1 && !log.slice(lastStart).some((event) => event.type === "turn_end");
+  if (cut) {
+    await record({
+      type: "retry",
+      attempt: 1,
+      delayMs: 0,
+      reason: "the run was interrupted mid-turn; asking the model again",
+      discardPartial: true,
+    });
+  }
 }
 
 /** The Stop hook point, asked only when the model finished on its own. Returns why to go on, if a hook says so. */

@@ -33,6 +33,13 @@ export interface ToolRunServices {
    * turns), so it counts toward the session's cost and budget.
    */
   reportUsage(usage: UsageEvent): Promise<void>;
+  /**
+   * An approver for an agent the tool runs (a subagent, named `agent`): its
+   * questions go to the person this run asks, shown with the agent's name,
+   * one open question at a time, and each request and decision is logged in
+   * this run's log. Absent when the run has no one to ask.
+   */
+  approverFor?(agent: string): Approver;
 }
 
 export type PrepareResult = { ok: true; call: PreparedToolCall } | { ok: false; outcome: ToolOutcome };
@@ -53,6 +60,8 @@ export interface ApprovalQuestion {
   call: ToolCall;
   kind: ApprovalKind;
   preview: ToolPreview;
+  /** Set when a subagent asks: its name, for the person to see who wants to act. */
+  subagent?: string;
 }
 
 export type ApprovalAnswer =

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { AgentEventBody, ApprovalKind } from "@toad/core";
+import type { AgentEventBody } from "@toad/core";
+import { APPROVAL_KIND, ApprovalDesk } from "./approval-desk.js";
 import { type AgentHooks, formatHookContext, recordHookFailures } from "./hooks.js";
 import type { PermissionPolicy } from "./permissions.js";
 import type {
@@ -7,7 +8,6 @@ import type {
   Approver,
   PreparedToolCall,
   ToolCall,
-  ToolEffect,
   ToolOutcome,
   ToolRunServices,
 } from "./ports.js";
@@ -23,12 +23,10 @@ export interface ToolRunContext {
   hooks?: AgentHooks;
 }
 
-const APPROVAL_KIND: Record<ToolEffect, ApprovalKind> = {
-  read: "other",
-  edit: "edit",
-  command: "command",
-  network: "network",
-};
+/** The context of one turn's calls, with the one desk all their approval questions go through. */
+interface TurnContext extends ToolRunContext {
+  desk: ApprovalDesk | undefined;
+}
 
 type Prepared = { call: ToolCall; result: ReturnType<AgentTools["prepare"]> };
 
@@ -37,7 +35,9 @@ type Prepared = { call: ToolCall; result: ReturnType<AgentTools["prepare"]> };
  * write or command alone and in order, so effects happen in the order the
  * model asked for them. Every call ends with exactly one `tool_result`.
  */
-export async function runToolCalls(calls: ToolCall[], ctx: ToolRunContext): Promise<void> {
+export async function runToolCalls(calls: ToolCall[], context: ToolRunContext): Promise<void> {
+  const desk = context.approver && new ApprovalDesk(context.approver, context.record);
+  const ctx: TurnContext = { ...context, desk };
   const prepared = calls.map((call) => ({ call, result: ctx.tools.prepare(call, ctx.signal) }));
   for (const batch of batchByEffect(prepared)) {
     await Promise.all(batch.map((item) => runPrepared(item, ctx)));
@@ -65,7 +65,7 @@ function batchByEffect(items: Prepared[]): Prepared[][] {
   return batches;
 }
 
-async function runPrepared({ call, result }: Prepared, ctx: ToolRunContext): Promise<void> {
+async function runPrepared({ call, result }: Prepared, ctx: TurnContext): Promise<void> {
   const started = Date.now();
   const finish = (finalCall: ToolCall, outcome: ToolOutcome) =>
     ctx.record({
@@ -85,7 +85,11 @@ async function runPrepared({ call, result }: Prepared, ctx: ToolRunContext): Pro
   const permitted = await obtainPermission(gated.call, gated.prepared, ctx);
   if ("refusal" in permitted) return finish(call, permitted.refusal);
   if (ctx.signal.aborted) return finish(call, cancelled());
-  const services: ToolRunServices = { reportUsage: (usage) => ctx.record(usage) };
+  const { desk } = ctx;
+  const services: ToolRunServices = {
+    reportUsage: (usage) => ctx.record(usage),
+    ...(desk && { approverFor: (agent: string) => desk.forSubagent(agent, call.callId) }),
+  };
   const outcome = await permitted.run.execute(services);
   const feedback = await ctx.hooks?.postToolUse?.(gated.call, outcome, ctx.signal);
   await recordHookFailures(feedback?.failures, ctx.record);
@@ -150,7 +154,7 @@ type Permission = { run: PreparedToolCall } | { refusal: ToolOutcome };
 async function obtainPermission(
   call: ToolCall,
   prepared: PreparedToolCall,
-  ctx: ToolRunContext,
+  ctx: TurnContext,
 ): Promise<Permission> {
   const { effect } = prepared;
   const verdict = ctx.policy.decide(call, effect);
@@ -160,7 +164,7 @@ async function obtainPermission(
 
   const shown = await prepared.preview();
   if (!shown.ok) return { refusal: shown.outcome };
-  if (!ctx.approver) {
+  if (!ctx.desk) {
     return {
       refusal: {
         ok: false,
@@ -172,33 +176,13 @@ async function obtainPermission(
     };
   }
 
-  const { preview } = shown;
-  const requestId = `apr_${randomUUID()}`;
-  await ctx.record({
-    type: "approval_request",
-    requestId,
-    callId: call.callId,
-    tool: call.name,
+  const question = {
+    requestId: `apr_${randomUUID()}`,
+    call,
     kind: APPROVAL_KIND[effect],
-    summary: preview.summary,
-    ...(preview.diff !== undefined && { diff: preview.diff }),
-    ...(preview.command !== undefined && { command: preview.command }),
-  });
-  let answer: Awaited<ReturnType<Approver["ask"]>>;
-  try {
-    answer = await ctx.approver.ask({ requestId, call, kind: APPROVAL_KIND[effect], preview }, ctx.signal);
-  } catch {
-    answer = { decision: "deny", reason: "the approval was interrupted" };
-  }
-  await ctx.record({
-    type: "approval_decision",
-    requestId,
-    decision: answer.decision,
-    decidedBy: "user",
-    ...(answer.decision === "deny" && answer.reason !== undefined && { reason: answer.reason }),
-    ...(answer.decision !== "deny" &&
-      answer.editedArgumentsJson !== undefined && { editedArgumentsJson: answer.editedArgumentsJson }),
-  });
+    preview: shown.preview,
+  };
+  const answer = await ctx.desk.ask(question, ctx.signal);
   if (answer.decision === "deny") {
     const why = answer.reason ? `: ${answer.reason}` : "";
     return { refusal: { ok: false, errorKind: "denied", message: `The user declined this call${why}.` } };

@@ -36,6 +36,8 @@ export interface ImageBlock {
   type: "image";
   mediaType: string;
   dataBase64: string;
+  /** Where it came from ("./shot.png"), for the note a model that takes no images reads instead. */
+  source?: string;
 }
 
 export type ContentBlock = TextBlock | ThinkingBlock | ToolUseBlock | ToolResultBlock | ImageBlock;

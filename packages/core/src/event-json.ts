@@ -8,13 +8,20 @@ import {
   PERMISSION_MODES,
   STOP_REASONS,
 } from "./events.js";
+import { isCanonicalBase64 } from "./user-images.js";
 
 /**
  * JSON lines: how events are printed by `--output-format stream-json` and
  * read back from logs and pipes. One event per line, the core model as is.
  */
 
-type FieldKind = "string" | "number" | "boolean" | readonly string[];
+/** A list of objects, each checked field by field (never empty: an empty list is left out). */
+interface ListKind {
+  items: Record<string, FieldSpec>;
+  /** Extra checks of one item, naming the problem. */
+  check?(item: Record<string, unknown>): string | undefined;
+}
+type FieldKind = "string" | "number" | "boolean" | readonly string[] | ListKind;
 interface FieldSpec {
   kind: FieldKind;
   optional?: boolean;
@@ -26,10 +33,28 @@ const num: FieldSpec = { kind: "number" };
 const bool: FieldSpec = { kind: "boolean" };
 const oneOf = (values: readonly string[]): FieldSpec => ({ kind: values });
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** `UserImage`: the data must be canonical base64 so the proto mapping (bytes) gives it back unchanged. */
+const images: FieldSpec = {
+  optional: true,
+  kind: {
+    items: { mediaType: str, sha256: str, dataBase64: optStr, source: optStr },
+    check(item) {
+      if (!String(item.mediaType).startsWith("image/")) return "mediaType must be an image/* type";
+      if (!SHA256_HEX.test(String(item.sha256))) return "sha256 must be 64 lower-case hex digits";
+      if (typeof item.dataBase64 === "string" && !isCanonicalBase64(item.dataBase64)) {
+        return "dataBase64 is not canonical base64";
+      }
+      return undefined;
+    },
+  },
+};
+
 /** The runtime shape of every event type; the compiler checks it covers them all. */
 const EVENT_FIELDS: Record<AgentEventType, Record<string, FieldSpec>> = {
   session_started: { cwd: str, model: str, permissionMode: oneOf(PERMISSION_MODES) },
-  user_message: { text: str },
+  user_message: { text: str, images },
   turn_start: { turn: num, model: str, provider: str },
   text_delta: { text: str },
   thinking_delta: { text: str, signature: optStr, redacted: bool },
@@ -45,6 +70,7 @@ const EVENT_FIELDS: Record<AgentEventType, Record<string, FieldSpec>> = {
     summary: str,
     diff: optStr,
     command: optStr,
+    subagent: optStr,
   },
   approval_decision: {
     requestId: str,
@@ -95,13 +121,37 @@ export function assertEvent(value: unknown): asserts value is AgentEvent {
   const record = value as Record<string, unknown>;
   const type = record.type;
   if (!isAgentEventType(type)) throw new EventDecodeError(`unknown event type ${JSON.stringify(type)}`);
-  const fields = { ...ENVELOPE_FIELDS, ...EVENT_FIELDS[type] };
-  for (const [name, spec] of Object.entries(fields)) checkField(type, name, spec, record[name]);
+  checkObject(type, record, { ...ENVELOPE_FIELDS, ...EVENT_FIELDS[type] }, new Set(["type"]));
+}
+
+function checkObject(
+  where: string,
+  record: Record<string, unknown>,
+  fields: Record<string, FieldSpec>,
+  alsoAllowed: ReadonlySet<string> = new Set(),
+): void {
+  for (const [name, spec] of Object.entries(fields)) checkField(where, name, spec, record[name]);
   for (const name of Object.keys(record)) {
-    if (name !== "type" && !Object.hasOwn(fields, name)) {
-      throw new EventDecodeError(`${type}: unexpected field "${name}"`);
+    if (!alsoAllowed.has(name) && !Object.hasOwn(fields, name)) {
+      throw new EventDecodeError(`${where}: unexpected field "${name}"`);
     }
   }
+}
+
+function checkList(where: string, kind: ListKind, value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new EventDecodeError(`${where}: expected a non-empty list (leave the field out when empty)`);
+  }
+  value.forEach((item: unknown, index) => {
+    const at = `${where}[${index}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new EventDecodeError(`${at}: expected an object`);
+    }
+    const record = item as Record<string, unknown>;
+    checkObject(at, record, kind.items);
+    const problem = kind.check?.(record);
+    if (problem !== undefined) throw new EventDecodeError(`${at}: ${problem}`);
+  });
 }
 
 function checkField(type: string, name: string, spec: FieldSpec, value: unknown): void {
@@ -110,6 +160,10 @@ function checkField(type: string, name: string, spec: FieldSpec, value: unknown)
     throw new EventDecodeError(`${type}: missing field "${name}"`);
   }
   const { kind } = spec;
+  if (isListKind(kind)) {
+    checkList(`${type}.${name}`, kind, value);
+    return;
+  }
   if (typeof kind === "string") {
     const ok = typeof value === kind && (kind !== "number" || Number.isFinite(value));
     if (!ok) throw new EventDecodeError(`${type}.${name}: expected ${kind}, got ${JSON.stringify(value)}`);
@@ -120,4 +174,8 @@ function checkField(type: string, name: string, spec: FieldSpec, value: unknown)
       `${type}.${name}: expected one of ${kind.join(", ")}, got ${JSON.stringify(value)}`,
     );
   }
+}
+
+function isListKind(kind: FieldKind): kind is ListKind {
+  return typeof kind === "object" && "items" in kind;
 }

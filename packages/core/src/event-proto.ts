@@ -8,6 +8,7 @@ import type {
   Decision,
   PermissionMode,
   StopReason,
+  UserImage,
 } from "./events.js";
 
 const permissionModes = enumTable<PermissionMode, pb.PermissionMode>({
@@ -81,7 +82,7 @@ function bodyToProto(e: AgentEventBody): ProtoKind {
         value: { cwd: e.cwd, model: e.model, permissionMode: permissionModes.toProto(e.permissionMode) },
       };
     case "user_message":
-      return { $case: "userMessage", value: { text: e.text } };
+      return { $case: "userMessage", value: { text: e.text, images: (e.images ?? []).map(imageToProto) } };
     case "turn_start":
       return { $case: "turnStart", value: { turn: e.turn, model: e.model, provider: e.provider } };
     case "text_delta":
@@ -123,6 +124,7 @@ function bodyToProto(e: AgentEventBody): ProtoKind {
           summary: e.summary,
           diff: e.diff,
           command: e.command,
+          subagent: e.subagent,
         },
       };
     case "approval_decision":
@@ -177,8 +179,12 @@ function bodyFromProto(kind: ProtoKind): AgentEventBody {
         permissionMode: permissionModes.fromProto(v.permissionMode, "session_started.permissionMode"),
       };
     }
-    case "userMessage":
-      return { type: "user_message", text: kind.value.text };
+    case "userMessage": {
+      const { text, images } = kind.value;
+      return images.length === 0
+        ? { type: "user_message", text }
+        : { type: "user_message", text, images: images.map(imageFromProto) };
+    }
     case "turnStart": {
       const v = kind.value;
       return { type: "turn_start", turn: v.turn, model: v.model, provider: v.provider };
@@ -229,6 +235,7 @@ function bodyFromProto(kind: ProtoKind): AgentEventBody {
         summary: v.summary,
         diff: v.diff,
         command: v.command,
+        subagent: v.subagent,
       });
     }
     case "approvalDecision": {
@@ -279,6 +286,25 @@ function bodyFromProto(kind: ProtoKind): AgentEventBody {
         stopReason: stopReasons.fromProto(kind.value.stopReason, "turn_end.stopReason"),
       };
   }
+}
+
+/** Image bytes travel as proto bytes (a third smaller than base64 text). */
+function imageToProto(image: UserImage): pb.UserImage {
+  return {
+    mediaType: image.mediaType,
+    sha256: image.sha256,
+    data: image.dataBase64 === undefined ? undefined : Buffer.from(image.dataBase64, "base64"),
+    source: image.source,
+  };
+}
+
+function imageFromProto(image: pb.UserImage): UserImage {
+  return withoutUndefined({
+    mediaType: image.mediaType,
+    sha256: image.sha256,
+    dataBase64: image.data === undefined ? undefined : Buffer.from(image.data).toString("base64"),
+    source: image.source,
+  });
 }
 
 /** Optional proto fields decode as `undefined`; the core model leaves such keys out. */

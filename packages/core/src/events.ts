@@ -42,9 +42,29 @@ export interface SessionStartedEvent {
   permissionMode: PermissionMode;
 }
 
+/**
+ * An image attached to a user message: a path named in the prompt, a pasted
+ * screenshot. A session log stores each image's bytes once: a later message
+ * attaching the same image (same `sha256`) carries the reference alone, and
+ * the conversation fold takes the bytes from the earlier message
+ * (`storeImagesOnce`). Producers cap the size of what they attach.
+ */
+export interface UserImage {
+  /** "image/png", "image/jpeg", "image/gif" or "image/webp". */
+  mediaType: string;
+  /** Lower-case hex SHA-256 of the bytes: the image's name within the log. */
+  sha256: string;
+  /** The bytes, base64; absent when an earlier user message of this log carries them. */
+  dataBase64?: string;
+  /** Where it came from as the person named it ("./shot.png", "pasted"), for readers of the log. */
+  source?: string;
+}
+
 export interface UserMessageEvent {
   type: "user_message";
   text: string;
+  /** Absent when the message has none (never empty). */
+  images?: UserImage[];
 }
 
 /** One request to one model begins. `turn` counts from 1 within the session. */
@@ -109,6 +129,11 @@ export interface ApprovalRequestEvent {
   summary: string;
   diff?: string;
   command?: string;
+  /**
+   * Set when a subagent asks: its name. `callId` is then the `task` call of
+   * this log that runs the subagent, and `tool` the subagent's own tool.
+   */
+  subagent?: string;
 }
 
 export interface ApprovalDecisionEvent {

@@ -1,5 +1,6 @@
 import type { ContentBlock, Message, ToolUseBlock } from "./conversation.js";
 import type { AgentEventBody } from "./events.js";
+import { ImageResolver } from "./user-images.js";
 
 /** The answer recorded for a tool call whose result never made it into the log. */
 export const MISSING_TOOL_RESULT = "No result was recorded for this tool call (the run was interrupted).";
@@ -10,7 +11,9 @@ export const MISSING_TOOL_RESULT = "No result was recorded for this tool call (t
  * - a `retry` with `discardPartial` voids what the turn streamed so far;
  * - a tool call without a recorded result gets an error result (a log cut by
  *   a crash or a cancel still yields a conversation every API accepts);
- * - consecutive messages of one role are merged.
+ * - consecutive messages of one role are merged;
+ * - a user message's images come before its text, each image's bytes taken
+ *   from wherever the log stored them (`storeImagesOnce`).
  */
 export function conversationFromEvents(events: Iterable<AgentEventBody>): Message[] {
   const folder = new ConversationFolder();
@@ -22,13 +25,20 @@ class ConversationFolder {
   private readonly messages: Message[] = [];
   private assistant: ContentBlock[] | undefined;
   private readonly pendingCalls = new Map<string, ToolUseBlock>();
+  private readonly images = new ImageResolver();
 
   add(event: AgentEventBody): void {
     switch (event.type) {
       case "user_message":
         this.closeTurn();
         this.answerPendingCalls();
-        this.push({ role: "user", content: [{ type: "text", text: event.text }] });
+        this.push({
+          role: "user",
+          content: [
+            ...(event.images ?? []).map((image) => this.images.block(image)),
+            { type: "text", text: event.text },
+          ],
+        });
         return;
       case "turn_start":
         this.closeTurn();

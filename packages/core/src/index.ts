@@ -6,3 +6,4 @@ export * from "./events.js";
 export { conversationFromEvents, MISSING_TOOL_RESULT } from "./fold-conversation.js";
 export * from "./model.js";
 export * from "./syntax.js";
+export { imageName, isCanonicalBase64, storeImagesOnce } from "./user-images.js";

@@ -81,4 +81,21 @@ describe("core event model as JSON lines", () => {
       parseEvent('{"type":"text_delta","sessionId":"s","seq":1,"timestamp":1,"text":"x","extra":1}'),
     ).toThrow(/unexpected field "extra"/);
   });
+
+  it("checks a user message's images field by field", () => {
+    const line = (images: unknown) =>
+      JSON.stringify({ type: "user_message", sessionId: "s", seq: 1, timestamp: 1, text: "x", images });
+    const png = { mediaType: "image/png", sha256: "f".repeat(64), dataBase64: "iVBORw0KGgo=" };
+    expect(parseEvent(line([png]))).toMatchObject({ images: [png] });
+    expect(() => parseEvent(line([]))).toThrow(/user_message.images: expected a non-empty list/);
+    expect(() => parseEvent(line([{ ...png, sha256: "F".repeat(64) }]))).toThrow(
+      /user_message.images\[0\]: sha256 must be 64 lower-case hex digits/,
+    );
+    expect(() => parseEvent(line([{ ...png, mediaType: "text/plain" }]))).toThrow(/image\/\* type/);
+    expect(() => parseEvent(line([{ ...png, dataBase64: "iVBORw0KGgo" }]))).toThrow(/canonical base64/);
+    expect(() => parseEvent(line([{ ...png, dataBase64: "iVBO Rw0K" }]))).toThrow(/canonical base64/);
+    expect(() => parseEvent(line([{ ...png, width: 3 }]))).toThrow(/images\[0\]: unexpected field "width"/);
+    expect(() => parseEvent(line([{ mediaType: "image/png" }]))).toThrow(/missing field "sha256"/);
+    expect(() => parseEvent(line(["x.png"]))).toThrow(/images\[0\]: expected an object/);
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type AgentEventBody, conversationFromEvents, MISSING_TOOL_RESULT } from "../src/index.js";
+import {
+  type AgentEventBody,
+  conversationFromEvents,
+  MISSING_TOOL_RESULT,
+  storeImagesOnce,
+  type UserImage,
+} from "../src/index.js";
 
 const turn = (n: number): AgentEventBody => ({ type: "turn_start", turn: n, model: "m", provider: "p" });
 const end = (n: number, stopReason: "end_turn" | "tool_use" = "end_turn"): AgentEventBody => ({
@@ -99,6 +105,57 @@ describe("conversationFromEvents", () => {
     ];
     expect(conversationFromEvents(events)).toEqual([
       { role: "user", content: [{ type: "text", text: "hi" }] },
+    ]);
+  });
+});
+
+describe("images in the log", () => {
+  const shot: UserImage = {
+    mediaType: "image/png",
+    sha256: "a".repeat(64),
+    dataBase64: "AAAA",
+    source: "shot.png",
+  };
+  const other: UserImage = { mediaType: "image/jpeg", sha256: "b".repeat(64), dataBase64: "BBBB" };
+
+  it("stores each image's bytes once per log: a repeat keeps only its reference", () => {
+    const first = storeImagesOnce([shot, other, shot], []);
+    expect(first).toEqual([shot, other]);
+    const history: AgentEventBody[] = [{ type: "user_message", text: "look", images: first }];
+    const { dataBase64: _d, ...reference } = shot;
+    expect(storeImagesOnce([{ ...shot, source: "again.png" }], history)).toEqual([
+      { ...reference, source: "again.png" },
+    ]);
+  });
+
+  it("puts a user message's images before its text, bytes resolved from the earlier message", () => {
+    const { dataBase64: _d, ...reference } = shot;
+    const events: AgentEventBody[] = [
+      { type: "user_message", text: "what is in shot.png?", images: [shot] },
+      turn(1),
+      { type: "text_delta", text: "A cat." },
+      end(1),
+      {
+        type: "user_message",
+        text: "and now?",
+        images: [reference, { mediaType: "image/png", sha256: "c".repeat(64) }],
+      },
+    ];
+    const image = { type: "image", mediaType: "image/png", dataBase64: "AAAA", source: "shot.png" };
+    expect(conversationFromEvents(events)).toEqual([
+      { role: "user", content: [image, { type: "text", text: "what is in shot.png?" }] },
+      { role: "assistant", content: [{ type: "text", text: "A cat." }] },
+      {
+        role: "user",
+        content: [
+          image,
+          {
+            type: "text",
+            text: `[image sha256:${"c".repeat(12)} was attached, but its bytes are not in the log]`,
+          },
+          { type: "text", text: "and now?" },
+        ],
+      },
     ]);
   });
 });

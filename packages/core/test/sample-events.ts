@@ -5,7 +5,24 @@ export const SAMPLE_BODIES: { [T in AgentEventType]: Extract<AgentEventBody, { t
   session_started: [
     { type: "session_started", cwd: "/repo", model: "claude-sonnet-4-5", permissionMode: "ask" },
   ],
-  user_message: [{ type: "user_message", text: "fix the failing test in src/x.ts ✓" }],
+  user_message: [
+    { type: "user_message", text: "fix the failing test in src/x.ts ✓" },
+    {
+      type: "user_message",
+      text: "what is in ./shot.png and ./old.png?",
+      images: [
+        {
+          mediaType: "image/png",
+          sha256: "a".repeat(64),
+          dataBase64:
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+          source: "./shot.png",
+        },
+        { mediaType: "image/jpeg", sha256: "0123456789abcdef".repeat(4) },
+        { mediaType: "image/gif", sha256: "b".repeat(64), dataBase64: "R0lGODlh", source: "pasted" },
+      ],
+    },
+  ],
   turn_start: [{ type: "turn_start", turn: 1, model: "gpt-5", provider: "openai-responses" }],
   text_delta: [{ type: "text_delta", text: "Okay, let's check\n```ts\nconst a = 1;\n```" }],
   thinking_delta: [
@@ -61,6 +78,15 @@ export const SAMPLE_BODIES: { [T in AgentEventType]: Extract<AgentEventBody, { t
       kind: "command",
       summary: "Run npm test",
       command: "npm test",
+    },
+    {
+      type: "approval_request",
+      requestId: "apr_4",
+      callId: "toolu_04",
+      tool: "write_file",
+      kind: "edit",
+      summary: "Write notes.md",
+      subagent: "general",
     },
   ],
   approval_decision: [

@@ -19,6 +19,7 @@ import { loadSkills } from "./skills/discover.js";
 import { skillTool } from "./skills/skill-tool.js";
 import { loadAgents } from "./subagents/definitions.js";
 import { taskTool } from "./subagents/task-tool.js";
+import type { HostResolver } from "./web/address-guard.js";
 import { loadWebConfig } from "./web/config.js";
 import { webFetchTool } from "./web/fetch-tool.js";
 
@@ -32,8 +33,8 @@ export interface ExtensionsOptions {
   diagnostics?: { enabled?: boolean; servers?: readonly LanguageServerSpec[]; firstTimeoutMs?: number };
   /** Subagents on/off (on by default). */
   subagents?: boolean;
-  /** The web fetch tool's fetch (tests). */
-  fetch?: typeof fetch;
+  /** The web fetch tool's DNS resolver (tests). */
+  resolveHost?: HostResolver;
 }
 
 export interface Extensions extends SessionExtensions {
@@ -112,7 +113,7 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
         extra.push(
           webFetchTool({
             ...(web.config.allowedDomains && { allowedDomains: web.config.allowedDomains }),
-            ...(options.fetch && { fetch: options.fetch }),
+            ...(options.resolveHost && { resolve: options.resolveHost }),
           }),
         );
       }

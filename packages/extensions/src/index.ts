@@ -27,7 +27,9 @@ export {
   imagesForPrompt,
   loadImage,
   MAX_IMAGE_BYTES,
+  MAX_IMAGES_PER_PROMPT,
   sniffImageType,
+  userImage,
 } from "./images/images.js";
 export type { LspClientOptions, LspDiagnostic } from "./lsp/client.js";
 export {
@@ -63,6 +65,12 @@ export {
   parseAgent,
 } from "./subagents/definitions.js";
 export { type TaskToolOptions, taskTool } from "./subagents/task-tool.js";
+export {
+  type HostResolver,
+  isPublicAddress,
+  type ResolvedAddress,
+  systemResolver,
+} from "./web/address-guard.js";
 export { loadWebConfig, type WebConfig } from "./web/config.js";
 export { type WebFetchOptions, webFetchTool } from "./web/fetch-tool.js";
 export { htmlToMarkdown } from "./web/html.js";

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { Approver, PermissionRules } from "@toad/agent";
 import type { AgentEvent, PermissionMode } from "@toad/core";
 import { createModelClient, defaultLlmConfig } from "@toad/llm";
 import { localTools, SessionRunner } from "@toad/session";
@@ -24,7 +25,7 @@ export interface Harness {
   /** One prompt in a new session (or `sessionId`); the session's whole log comes back. */
   run(
     prompt: string,
-    options?: { mode?: PermissionMode; sessionId?: string; budgetUsd?: number },
+    options?: { mode?: PermissionMode; sessionId?: string; budgetUsd?: number; approver?: Approver },
   ): Promise<{ sessionId: string; exit: string; costUsd: number; text: string; events: AgentEvent[] }>;
   close(): Promise<void>;
 }
@@ -48,6 +49,7 @@ export async function startHarness(
   turns: ScriptedTurn[],
   files: Record<string, string> = {},
   options: Partial<ExtensionsOptions> = {},
+  permissionRules?: PermissionRules,
 ): Promise<Harness> {
   const root = await realpath(await mkdtemp(join(tmpdir(), "toad-ext-")));
   const repo = join(root, "repo");
@@ -73,6 +75,7 @@ export async function startHarness(
     model,
     tools: (session, beforeWrite) => localTools({ workspaceRoot: session.cwd, beforeWrite, logger }),
     extensions,
+    ...(permissionRules && { permissionRules }),
   });
   return {
     repo,
@@ -90,6 +93,7 @@ export async function startHarness(
         prompt,
         signal: new AbortController().signal,
         ...(runOptions.budgetUsd !== undefined && { budgetUsd: runOptions.budgetUsd }),
+        ...(runOptions.approver && { approver: runOptions.approver }),
       });
       return { sessionId, ...result, events: await store.events(sessionId) };
     },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -5,7 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentTools } from "@toad/agent";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { imagePathsIn, imagesForPrompt, loadImage, toolsetOf, webFetchTool } from "../src/index.js";
+import {
+  imagePathsIn,
+  imagesForPrompt,
+  loadImage,
+  MAX_IMAGES_PER_PROMPT,
+  toolsetOf,
+  webFetchTool,
+} from "../src/index.js";
 import { type Harness, say, startHarness, toolCall } from "./harness.js";
 
 const PAGE = `<!doctype html><html><head><title>Widget API &amp; Guide</title><script>track()</script>
@@ -157,7 +165,12 @@ describe("image input", () => {
     expect(await loadImage("bug.png", dir)).toEqual({
       ok: true,
       path: "bug.png",
-      image: { type: "image", mediaType: "image/png", dataBase64: PNG.toString("base64") },
+      image: {
+        mediaType: "image/png",
+        sha256: createHash("sha256").update(PNG).digest("hex"),
+        dataBase64: PNG.toString("base64"),
+        source: "bug.png",
+      },
     });
     expect(await loadImage("fake.png", dir)).toMatchObject({
       ok: false,
@@ -171,5 +184,15 @@ describe("image input", () => {
     const { images, problems } = await imagesForPrompt("compare @bug.png with fake.png and gone.png", dir);
     expect(images.map((image) => image.mediaType)).toEqual(["image/png"]);
     expect(problems).toEqual([{ path: "fake.png", message: "is not a PNG, JPEG, GIF or WebP image" }]);
+  });
+
+  it("sends at most MAX_IMAGES_PER_PROMPT images and reports the rest", async () => {
+    const names = Array.from({ length: MAX_IMAGES_PER_PROMPT + 1 }, (_, i) => `shot${i}.png`);
+    for (const name of names) await writeFile(join(dir, name), PNG);
+    const { images, problems } = await imagesForPrompt(names.join(" "), dir);
+    expect(images.map((image) => image.source)).toEqual(names.slice(0, MAX_IMAGES_PER_PROMPT));
+    expect(problems).toEqual([
+      { path: names.at(-1), message: `is over the limit of ${MAX_IMAGES_PER_PROMPT} images per prompt` },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { type CredentialHint, type ModelError, missingKeyError } from "./errors.
 import type { ResolvedModel } from "./routing.js";
 import type { HttpRequest } from "./transport.js";
 import { anthropicBody } from "./wire/anthropic-request.js";
+import { imagesAsNotes } from "./wire/messages.js";
 import { chatBody, dialectOf, responsesBody } from "./wire/openai-request.js";
 
 // One internal request → one provider's HTTP request (URL, headers, body).
@@ -18,8 +19,10 @@ export function credentialHint(resolved: ResolvedModel): CredentialHint {
 }
 
 /** The body as an object (tests and the bench inspect it before serialisation). */
-export function providerBody(request: ModelRequest, resolved: ResolvedModel): Record<string, unknown> {
+export function providerBody(given: ModelRequest, resolved: ResolvedModel): Record<string, unknown> {
   const { model, provider } = resolved;
+  // Decided per model, so a fallback to a model without vision still gets a request it accepts.
+  const request = model.images ? given : { ...given, messages: imagesAsNotes(given.messages, model.id) };
   switch (provider.api) {
     case "anthropic":
       return anthropicBody(request, model);

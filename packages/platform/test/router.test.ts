@@ -24,6 +24,7 @@ const request = {
           type: "image" as const,
           mediaType: "image/png",
           dataBase64: Buffer.from([1, 2, 3]).toString("base64"),
+          source: "./shot.png",
         },
       ],
     },

@@ -11,7 +11,15 @@ import {
   type PermissionRules,
   runAgent,
 } from "@toad/agent";
-import type { AgentEvent, ModelClient, ModelTier, PermissionMode } from "@toad/core";
+import {
+  type AgentEvent,
+  type AgentEventBody,
+  type ModelClient,
+  type ModelTier,
+  type PermissionMode,
+  storeImagesOnce,
+  type UserImage,
+} from "@toad/core";
 import { captureFiles, type SessionRecord, type SessionStore } from "@toad/store";
 import type { SessionExtensions } from "./extensions.js";
 
@@ -28,6 +36,11 @@ export interface SessionRunnerDeps {
   repoMap?(session: SessionRecord): Promise<string | undefined>;
   /** Hooks, skills, subagents, diagnostics… (`@toad/extensions`); none when absent. */
   extensions?: SessionExtensions;
+  /**
+   * Where the model's view of a log starts (after a compaction: its summary
+   * message); the log itself keeps everything. The whole log when absent.
+   */
+  conversationStart?(history: readonly AgentEventBody[]): number;
 }
 
 /** A session's model when none was chosen: each turn is routed by tier. */
@@ -42,11 +55,19 @@ export interface NewSessionOptions {
 }
 
 export interface SendOptions {
-  prompt: string;
+  /** Absent: the run continues the session's conversation without a new user message (a recovered run). */
+  prompt?: string;
   signal: AbortSignal;
+  /**
+   * Images sent with the prompt (paths it names, pasted images), bytes
+   * included; the log stores each image's bytes once per session.
+   */
+  images?: readonly UserImage[];
   approver?: Approver;
   /** Overrides the session's mode for this run (headless `--permission-mode`). */
   permissionMode?: PermissionMode;
+  /** Overrides the session's model for this run (`/model` mid-session): a registry id or `AUTO_MODEL`. */
+  model?: string;
   tier?: ModelTier;
   maxTurns?: number;
   budgetUsd?: number;
@@ -91,9 +112,10 @@ export class SessionRunner {
   async send(sessionId: string, options: SendOptions): Promise<AgentRunResult> {
     const session = await this.get(sessionId);
     const { store } = this.deps;
-    const history = (await store.events(sessionId)).map(
+    const log = (await store.events(sessionId)).map(
       ({ sessionId: _s, seq: _q, timestamp: _t, ...body }) => body,
     );
+    const history = log.slice(this.deps.conversationStart?.(log) ?? 0);
     const permissionMode = options.permissionMode ?? session.permissionMode;
     const beforeWrite = async (paths: readonly string[]) => {
       const current = await store.get(sessionId);
@@ -113,11 +135,12 @@ export class SessionRunner {
     const firstRun = !history.some((event) => event.type === "user_message");
     const hooks = combineHooks(firstRun ? sessionStartHook(extensions, session) : undefined, extra?.hooks);
     return runAgent({
-      prompt: options.prompt,
+      ...(options.prompt !== undefined && { prompt: options.prompt }),
+      ...(options.images?.length && { images: storeImagesOnce(options.images, history) }),
       history,
       system: await this.systemPrompt(session, permissionMode),
       model: this.deps.model,
-      ...(session.model !== AUTO_MODEL && { modelId: session.model }),
+      ...((options.model ?? session.model) !== AUTO_MODEL && { modelId: options.model ?? session.model }),
       ...(options.tier !== undefined && { tier: options.tier }),
       tools: extra?.tools ?? ownTools,
       hooks,

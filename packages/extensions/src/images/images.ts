@@ -1,12 +1,19 @@
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { ImageBlock } from "@toad/core";
+import type { UserImage } from "@toad/core";
 
-/** Anthropic's per-image limit; OpenAI's is larger. */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/**
+ * Bytes per image: its base64 stays within Anthropic's 5 MB per-image limit
+ * (OpenAI's is larger), and a session log grows by at most this (×4/3) per
+ * distinct image.
+ */
+export const MAX_IMAGE_BYTES = Math.floor((5 * 1024 * 1024 * 3) / 4);
+/** Images one prompt sends at most; the rest are reported, not sent. */
+export const MAX_IMAGES_PER_PROMPT = 8;
 
 export type ImageLoad =
-  | { ok: true; path: string; image: ImageBlock }
+  | { ok: true; path: string; image: UserImage }
   | { ok: false; path: string; message: string };
 
 const SIGNATURES: { mediaType: string; test: (bytes: Buffer) => boolean }[] = [
@@ -28,7 +35,17 @@ export function sniffImageType(bytes: Buffer): string | undefined {
   return SIGNATURES.find((signature) => signature.test(bytes))?.mediaType;
 }
 
-/** Reads an image file into a content block a model that takes images can be sent. */
+/** An image's bytes as a user message carries them. */
+export function userImage(bytes: Buffer, mediaType: string, source?: string): UserImage {
+  return {
+    mediaType,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    dataBase64: bytes.toString("base64"),
+    ...(source !== undefined && { source }),
+  };
+}
+
+/** Reads an image file into what a user message carries (the path as given is its source). */
 export async function loadImage(path: string, cwd: string, maxBytes = MAX_IMAGE_BYTES): Promise<ImageLoad> {
   const absolute = resolve(cwd, path);
   try {
@@ -44,7 +61,7 @@ export async function loadImage(path: string, cwd: string, maxBytes = MAX_IMAGE_
     const bytes = await readFile(absolute);
     const mediaType = sniffImageType(bytes);
     if (!mediaType) return { ok: false, path, message: "is not a PNG, JPEG, GIF or WebP image" };
-    return { ok: true, path, image: { type: "image", mediaType, dataBase64: bytes.toString("base64") } };
+    return { ok: true, path, image: userImage(bytes, mediaType, path) };
   } catch (error) {
     return {
       ok: false,
@@ -67,20 +84,26 @@ export function imagePathsIn(prompt: string): string[] {
 }
 
 /**
- * The images a prompt mentions that exist, loaded; paths that do not exist
- * are left alone (they may be prose), while files that exist but cannot be
- * sent come back as problems to show.
+ * The images a prompt mentions that exist, loaded (at most
+ * `MAX_IMAGES_PER_PROMPT`); paths that do not exist are left alone (they may
+ * be prose), while files that exist but cannot be sent come back as problems
+ * to show.
  */
 export async function imagesForPrompt(
   prompt: string,
   cwd: string,
-): Promise<{ images: ImageBlock[]; problems: { path: string; message: string }[] }> {
-  const images: ImageBlock[] = [];
+): Promise<{ images: UserImage[]; problems: { path: string; message: string }[] }> {
+  const images: UserImage[] = [];
   const problems: { path: string; message: string }[] = [];
   for (const path of imagePathsIn(prompt)) {
     const loaded = await loadImage(path, cwd);
-    if (loaded.ok) images.push(loaded.image);
-    else if (!loaded.message.includes("ENOENT")) problems.push({ path, message: loaded.message });
+    if (!loaded.ok) {
+      if (!loaded.message.includes("ENOENT")) problems.push({ path, message: loaded.message });
+    } else if (images.length >= MAX_IMAGES_PER_PROMPT) {
+      problems.push({ path, message: `is over the limit of ${MAX_IMAGES_PER_PROMPT} images per prompt` });
+    } else {
+      images.push(loaded.image);
+    }
   }
   return { images, problems };
 }

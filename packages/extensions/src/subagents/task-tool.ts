@@ -1,7 +1,6 @@
 import {
   type AgentHooks,
   type AgentTools,
-  type ApprovalQuestion,
   type PermissionPolicy,
   runAgent,
   type ToolOutcome,
@@ -34,7 +33,9 @@ const MAX_REPORT_CHARS = 30_000;
  * returns its final report. Read-only subagents make read-effect calls, so
  * the loop runs several of one turn concurrently; the others run one at a
  * time. Every usage event of a subagent is reported to the parent run, which
- * logs it: the session's cost includes its subagents'.
+ * logs it: the session's cost includes its subagents'. A subagent's calls
+ * that need approval are asked of the session's person, with the subagent's
+ * name, and logged in the session's log (`ToolRunServices.approverFor`).
  */
 export function taskTool(options: TaskToolOptions): ExtensionTool {
   const byName = new Map(options.agents.map((agent) => [agent.name, agent]));
@@ -116,7 +117,8 @@ async function runSubagent(
     ...(model && ("tier" in model ? { tier: model.tier } : { modelId: model.id })),
     tools,
     policy: options.policy,
-    approver: noApprover,
+    // With no one to ask (a headless run), its calls that need approval are refused with a hint.
+    ...(services?.approverFor && { approver: services.approverFor(agent.name) }),
     ...(options.toolHooks && { hooks: options.toolHooks }),
     signal,
     maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
@@ -141,16 +143,6 @@ async function runSubagent(
     message: `The subagent did not finish: ${why}.${report ? `\nIts last words:\n${report}` : ""}\n\n${footer}`,
   };
 }
-
-/** Subagents have no one to ask: a call that needs approval is refused, and the reason says so. */
-const noApprover = {
-  async ask(question: ApprovalQuestion) {
-    return {
-      decision: "deny" as const,
-      reason: `a subagent cannot ask for approval (${question.preview.summary}); the main agent may do it instead`,
-    };
-  },
-};
 
 function subagentSystemPrompt(agent: AgentDefinition, cwd: string): string {
   return [

@@ -1,12 +1,17 @@
+import { isIP } from "node:net";
 import type { ToolOutcome } from "@toad/agent";
 import { type ExtensionTool, outcomeError, stringArg } from "../shared/toolset.js";
+import { guardedLookup, type HostResolver, isPublicAddress, PrivateAddressError } from "./address-guard.js";
 import { htmlToMarkdown } from "./html.js";
+import { httpGet } from "./http-get.js";
 
 export interface WebFetchOptions {
   /**
    * Hosts the tool may fetch from (a name matches itself and its
-   * subdomains). Absent: any public host. Loopback and private addresses
-   * are only reachable when listed.
+   * subdomains). Absent: any public host. A host that is, or resolves to, a
+   * loopback, private or link-local address is reachable only when listed
+   * by itself (`localhost`, `127.0.0.1`, `wiki.corp`), never through a
+   * parent domain.
    */
   allowedDomains?: readonly string[];
   /** Bytes read from a response at most. */
@@ -14,8 +19,8 @@ export interface WebFetchOptions {
   /** Characters of markdown returned at most. */
   maxChars?: number;
   timeoutMs?: number;
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /** Resolves host names (the system resolver by default; tests pass their own). */
+  resolve?: HostResolver;
 }
 
 const MAX_REDIRECTS = 5;
@@ -62,35 +67,40 @@ function urlProblem(raw: string, allowed: readonly string[] | undefined): string
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
   const listed = allowed?.some((domain) => host === domain || host.endsWith(`.${domain}`));
   if (allowed && !listed) return `${host} is not an allowed domain (allowed: ${allowed.join(", ")})`;
-  if (!listed && isPrivateHost(host))
+  if (isLocalName(host) && !mayReachPrivate(host, allowed))
     return `${host} is a local or private address; list it in allowedDomains to fetch it`;
   return undefined;
 }
 
-/** Literal loopback, private and link-local hosts (names are not resolved: an allow-list is the stronger guard). */
-function isPrivateHost(host: string): boolean {
-  if (host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0")
-    return true;
-  if (/^(127|10)\.\d+\.\d+\.\d+$/.test(host) || /^192\.168\.\d+\.\d+$/.test(host)) return true;
-  if (/^169\.254\.\d+\.\d+$/.test(host) || /^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(host)) return true;
-  return /^f[cd][0-9a-f]{2}:/.test(host) || host.startsWith("fe80:");
+/**
+ * Literal addresses that are not public, and names that are local by
+ * definition; every other name is checked when it resolves (`guardedLookup`).
+ */
+function isLocalName(host: string): boolean {
+  if (isIP(host) !== 0) return !isPublicAddress(host);
+  return host === "localhost" || host.endsWith(".localhost");
+}
+
+/** Only a host listed by itself may be, or resolve to, a local or private address. */
+function mayReachPrivate(host: string, allowed: readonly string[] | undefined): boolean {
+  return allowed?.includes(host.toLowerCase().replace(/^\[|\]$/g, "")) === true;
 }
 
 async function fetchReadable(
   start: string,
   allowed: readonly string[] | undefined,
-  options: Required<Omit<WebFetchOptions, "allowedDomains" | "fetch">> & Pick<WebFetchOptions, "fetch">,
+  options: Required<Omit<WebFetchOptions, "allowedDomains" | "resolve">> & Pick<WebFetchOptions, "resolve">,
   signal: AbortSignal,
 ): Promise<ToolOutcome> {
-  const doFetch = options.fetch ?? fetch;
+  const lookup = guardedLookup((host) => mayReachPrivate(host, allowed), options.resolve);
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const both = AbortSignal.any([signal, timeout]);
   let url = start;
   try {
     for (let hop = 0; ; hop++) {
-      const response = await doFetch(url, {
-        redirect: "manual",
+      const response = await httpGet(new URL(url), {
         signal: both,
+        lookup,
         headers: { accept: "text/html, text/markdown, text/plain, application/json;q=0.9, */*;q=0.5" },
       });
       const location = response.headers.get("location");
@@ -106,6 +116,12 @@ async function fetchReadable(
       return await readResponse(url, response, options);
     }
   } catch (error) {
+    if (error instanceof PrivateAddressError) {
+      return outcomeError(
+        "denied",
+        `${error.message}; list ${error.host} itself in allowedDomains to fetch it (${url} was not fetched)`,
+      );
+    }
     if (timeout.aborted)
       return outcomeError("timeout", `no complete answer from ${url} within ${options.timeoutMs / 1000}s`);
     if (signal.aborted) return outcomeError("cancelled", "the run was cancelled");

@@ -27,12 +27,15 @@ const FREE: ModelPrices = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
 
 type Spec = Omit<ModelEntry, "id">;
 
-const CLAUDE_200K = { provider: "anthropic", contextWindow: 200_000, reasoning: true } as const;
+// Every Claude 4.x and GPT-5.x model takes images; the local servers' defaults
+// (text-only coder models) do not, until the user's config says so.
+const CLAUDE_200K = { provider: "anthropic", contextWindow: 200_000, reasoning: true, images: true } as const;
 const GPT5 = {
   provider: "openai",
   contextWindow: 400_000,
   maxOutputTokens: 128_000,
   reasoning: true,
+  images: true,
 } as const;
 
 const MODELS: Record<string, Spec> = {

@@ -30,6 +30,11 @@ export interface ModelEntry {
   prices: ModelPrices;
   /** Accepts a thinking / reasoning budget. */
   reasoning?: boolean;
+  /**
+   * Takes image input. Absent or false: images in the conversation are sent
+   * as a short text note instead (a model without vision would answer 400).
+   */
+  images?: boolean;
 }
 
 /**

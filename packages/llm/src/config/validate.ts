@@ -134,9 +134,11 @@ function model(c: Checker, raw: unknown, path: string): Partial<ModelEntry> | un
   if (window !== undefined) out.contextWindow = window;
   const maxOut = c.number(obj, "maxOutputTokens", path, 1);
   if (maxOut !== undefined) out.maxOutputTokens = maxOut;
-  if (obj.reasoning !== undefined) {
-    if (typeof obj.reasoning === "boolean") out.reasoning = obj.reasoning;
-    else c.fail(`${path}.reasoning`, "must be true or false");
+  for (const flag of ["reasoning", "images"] as const) {
+    const value = obj[flag];
+    if (value === undefined) continue;
+    if (typeof value === "boolean") out[flag] = value;
+    else c.fail(`${path}.${flag}`, "must be true or false");
   }
   const p = prices(c, obj.prices, `${path}.prices`);
   if (p !== undefined) out.prices = p as ModelPrices; // completed against defaults when merged

@@ -1,4 +1,4 @@
-import type { ContentBlock, JsonValue, Message } from "@toad/core";
+import { type ContentBlock, imageName, type JsonValue, type Message } from "@toad/core";
 import { OPENAI_REASONING_PREFIX } from "./responses-stream.js";
 
 /** Which provider produced a thinking block, judged by its signature. */
@@ -47,4 +47,26 @@ export function normalizeConversation(
 
 export function dataUrl(mediaType: string, dataBase64: string): string {
   return `data:${mediaType};base64,${dataBase64}`;
+}
+
+/**
+ * The conversation for a model that takes no images: each image becomes a
+ * short text note, so the request is one the provider accepts and the model
+ * knows something was attached that it cannot see.
+ */
+export function imagesAsNotes(messages: readonly Message[], modelId: string): Message[] {
+  if (!messages.some((message) => message.content.some((block) => block.type === "image"))) {
+    return [...messages];
+  }
+  return messages.map((message) => ({
+    role: message.role,
+    content: message.content.map((block) =>
+      block.type === "image"
+        ? {
+            type: "text",
+            text: `[image ${imageName(block)} (${block.mediaType}) not shown: ${modelId} does not take images]`,
+          }
+        : block,
+    ),
+  }));
 }

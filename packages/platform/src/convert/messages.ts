@@ -40,7 +40,11 @@ function blockToProto(block: ContentBlock): pb.ContentBlock {
       return {
         block: {
           $case: "image",
-          value: { mediaType: block.mediaType, data: Buffer.from(block.dataBase64, "base64") },
+          value: {
+            mediaType: block.mediaType,
+            data: Buffer.from(block.dataBase64, "base64"),
+            source: block.source,
+          },
         },
       };
   }
@@ -73,6 +77,7 @@ function blockFromProto(block: pb.ContentBlock): ContentBlock {
         type: "image",
         mediaType: inner.value.mediaType,
         dataBase64: Buffer.from(inner.value.data).toString("base64"),
+        ...(inner.value.source !== undefined && { source: inner.value.source }),
       };
   }
 }

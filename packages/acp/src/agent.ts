@@ -166,7 +166,7 @@ export function createAcpAgent(deps: AcpAgentDeps): { app: AgentApp; close(): Pr
         protocolVersion: PROTOCOL_VERSION,
         agentCapabilities: {
           loadSession: true,
-          promptCapabilities: { image: false, audio: false, embeddedContext: true },
+          promptCapabilities: { image: true, audio: false, embeddedContext: true },
           mcpCapabilities: { http: true, sse: true },
           sessionCapabilities: { list: {} },
         },
@@ -244,6 +244,7 @@ export function createAcpAgent(deps: AcpAgentDeps): { app: AgentApp; close(): Pr
         }
         const result = await runner.send(session.id, {
           prompt: prompt.text,
+          ...(prompt.images.length > 0 && { images: prompt.images }),
           signal: controller.signal,
           approver: acpApprover(client, session.id, session.workspaceRoot),
           permissionMode: session.mode,

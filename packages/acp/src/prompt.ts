@@ -3,9 +3,7 @@ import type { UserImage } from "@toad/core";
 import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_PROMPT, sniffImageType, userImage } from "@toad/extensions";
 import { expandMentions, type McpHub, resolvePromptCommand } from "@toad/mcp";
 
-export type PromptResult =
-  | { ok: true; text: string; images: UserImage[] }
-  | { ok: false; message: string };
+export type PromptResult = { ok: true; text: string; images: UserImage[] } | { ok: false; message: string };
 
 /**
  * An editor's image block as a user message carries it, or why it is not
@@ -19,7 +17,8 @@ function imageFromBlock(block: ImageContent): { image: UserImage } | { note: str
   if (bytes.length > MAX_IMAGE_BYTES)
     return { note: `[image ${name} not sent: ${bytes.length} bytes, over ${MAX_IMAGE_BYTES}]` };
   const mediaType = sniffImageType(bytes);
-  if (mediaType === undefined) return { note: `[image ${name} not sent: not a PNG, JPEG, GIF or WebP image]` };
+  if (mediaType === undefined)
+    return { note: `[image ${name} not sent: not a PNG, JPEG, GIF or WebP image]` };
   return { image: userImage(bytes, mediaType, block.uri ?? undefined) };
 }
 

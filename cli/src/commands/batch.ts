@@ -10,7 +10,8 @@ import { findRepositoryRoot } from "@toad/agent";
 import {
   type BatchError,
   compareRuns,
-  createPythonSyntaxChecker,
+  createContextPreloader,
+  createEvalSyntaxChecker,
   evaluateRun,
   formatComparison,
   formatEvalReport,
@@ -21,6 +22,7 @@ import {
   parseTestEnvironments,
   type RunSettings,
   runBatch,
+  runRemoteBatch,
   selectInstances,
 } from "@toad/batch";
 import { MODEL_TIERS } from "@toad/core";
@@ -28,9 +30,11 @@ import { createModelClient, formatProblems, loadLlmConfig } from "@toad/llm";
 import { AUTO_MODEL } from "@toad/session";
 import { type Command, type CommandIo, parseFlags } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
+import { connectGateway, gatewayError } from "../remote/index.js";
 
 const USAGE = `Usage:
   toad batch run --dataset FILE --repos DIR --out DIR [options]
+  toad batch run --dataset FILE --out DIR --gateway URL [options]   (on the cluster; token from TOAD_TOKEN)
   toad batch compare RUN_A RUN_B [--output-format text|json]
   toad batch eval RUN [--repos DIR] [--dataset FILE] [--workers N] [--test-env FILE] [--output-format text|json]
                           (--test-env: {"owner/name": {"command": "python -m pytest {tests}"}} runs each
@@ -44,7 +48,7 @@ run options:
   --slice A:B             a slice of the selection (Python style)
   --max-turns N           per instance              --max-cost USD   per instance
   --redo-empty            run again the instances whose patch was empty
-  --context on|off        context pre-loading (default on; a no-op until packages/context is wired)
+  --context on|off        pre-load a focused repository map and hybrid-retrieval results (default on)
   --test-selection on|off offer run_tests and ask for the tests covering the change (default on)
   --hints                 show the dataset's hints_text to the agent
   --clone-from URL        clone a repository missing from --repos from URL/owner/name
@@ -52,7 +56,9 @@ run options:
   --fresh-workspaces      a new checkout per instance (default: each worker resets its own)
   --keep-workspaces       leave workspaces on disk
   --sandbox MODE          auto | bubblewrap | process (default auto)
-  --output-format FORMAT  text (default) | json (the summary on stdout)`;
+  --output-format FORMAT  text (default) | json (the summary on stdout)
+  --gateway URL           run on the cluster behind this gateway (or TOAD_GATEWAY_URL): the batch
+                          workers use their own repository cache; results stream back into --out`;
 
 export const batchCommand: Command = {
   name: "batch",
@@ -99,12 +105,14 @@ const RUN_OPTIONS = {
   "fresh-workspaces": { type: "boolean" },
   sandbox: { type: "string" },
   "output-format": { type: "string" },
+  gateway: { type: "string" },
 } as const;
 
 async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
   const { values } = parseFlags(USAGE, () => parseArgs({ args: argv, options: RUN_OPTIONS, strict: true }));
   const datasetPath = resolve(io.cwd, required(values.dataset, "--dataset FILE"));
-  const reposDir = resolve(io.cwd, required(values.repos, "--repos DIR"));
+  const gateway = values.gateway ?? io.env.TOAD_GATEWAY_URL;
+  const reposDir = gateway === undefined ? resolve(io.cwd, required(values.repos, "--repos DIR")) : undefined;
   const outDir = resolve(io.cwd, required(values.out, "--out DIR"));
   const json = outputFormat(values["output-format"]) === "json";
   const sandbox = oneOf("--sandbox", values.sandbox ?? "auto", ["auto", "bubblewrap", "process"] as const);
@@ -112,21 +120,13 @@ async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
 
   const dataset = check(await loadDataset(datasetPath));
   const instances = check(selectInstances(dataset, selectionOf(values)));
-  const loaded = await loadLlmConfig({
-    env: io.env,
-    homeDir: homedir(),
-    projectDir: await findRepositoryRoot(io.cwd),
-  });
-  if (!loaded.ok) throw new CliError(`the TOAD config has problems:\n${formatProblems(loaded.problems)}`);
-  const config = loaded.config;
   const model = values.model ?? AUTO_MODEL;
-  if (model !== AUTO_MODEL && config.models[model] === undefined) {
-    throw new CliError(`unknown model "${model}"; known: ${Object.keys(config.models).sort().join(", ")}`);
-  }
+  // On the cluster the models are the cluster's: the router checks them, not this machine's config.
+  const config = reposDir !== undefined ? await localModelConfig(io, model) : undefined;
   const maxTurns = positive("--max-turns", values["max-turns"], true);
   const maxCostUsd = positive("--max-cost", values["max-cost"], false);
   // An explicit model answers every turn; "auto" routes by tier, the config's default when none is given.
-  const effectiveTier = tier ?? (model === AUTO_MODEL ? config.defaultTier : undefined);
+  const effectiveTier = tier ?? (model === AUTO_MODEL ? config?.defaultTier : undefined);
   const settings: RunSettings = {
     model,
     ...(effectiveTier !== undefined && { tier: effectiveTier }),
@@ -150,32 +150,40 @@ async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
   process.on("SIGTERM", onSignal);
   const progress = progressPrinter(io);
   const warned = new Set<string>();
+  const common = {
+    instances,
+    dataset: { path: datasetPath, sha256: await fileHash(datasetPath), selection: selectionOf(values) },
+    outDir,
+    workers: positive("--workers", values.workers, true) ?? 1,
+    settings,
+    useHints: values.hints ?? false,
+    redoEmpty: values["redo-empty"] ?? false,
+    toad: toadVersion(),
+    signal: interrupt.signal,
+    onProgress: progress.update,
+  };
   try {
-    const outcome = await runBatch({
-      instances,
-      dataset: { path: datasetPath, sha256: await fileHash(datasetPath), selection: selectionOf(values) },
-      outDir,
-      reposDir,
-      ...(values["clone-from"] !== undefined && { cloneFrom: values["clone-from"] }),
-      ...(values["work-dir"] !== undefined && { workRoot: resolve(io.cwd, values["work-dir"]) }),
-      workers: positive("--workers", values.workers, true) ?? 1,
-      settings,
-      useHints: values.hints ?? false,
-      redoEmpty: values["redo-empty"] ?? false,
-      toad: toadVersion(),
-      modelFor: (instance) => createModelClient({ config, env: io.env, sessionId: instance.instance_id }),
-      logger: {
-        warn: (message) => {
-          if (!warned.has(message)) io.stderr.write(`toad batch: ${message}\n`);
-          warned.add(message);
-        },
-      },
-      sandbox,
-      keepWorkspaces: values["keep-workspaces"] ?? false,
-      recycleWorkspaces: !(values["fresh-workspaces"] ?? false),
-      signal: interrupt.signal,
-      onProgress: progress.update,
-    });
+    const outcome =
+      reposDir === undefined || config === undefined
+        ? await runOnCluster(gateway ?? "", common, io)
+        : await runBatch({
+            ...common,
+            reposDir,
+            ...(values["clone-from"] !== undefined && { cloneFrom: values["clone-from"] }),
+            ...(values["work-dir"] !== undefined && { workRoot: resolve(io.cwd, values["work-dir"]) }),
+            modelFor: (instance) =>
+              createModelClient({ config, env: io.env, sessionId: instance.instance_id }),
+            logger: {
+              warn: (message) => {
+                if (!warned.has(message)) io.stderr.write(`toad batch: ${message}\n`);
+                warned.add(message);
+              },
+            },
+            sandbox,
+            keepWorkspaces: values["keep-workspaces"] ?? false,
+            recycleWorkspaces: !(values["fresh-workspaces"] ?? false),
+            ...(settings.ablations.contextPreload && { hooks: createContextPreloader() }),
+          });
     progress.end();
     const result = check(outcome);
     io.stdout.write(
@@ -186,6 +194,42 @@ async function runCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+  }
+}
+
+/** This machine's model config, checked to know `model`. */
+async function localModelConfig(io: CommandIo, model: string) {
+  const loaded = await loadLlmConfig({
+    env: io.env,
+    homeDir: homedir(),
+    projectDir: await findRepositoryRoot(io.cwd),
+  });
+  if (!loaded.ok) throw new CliError(`the TOAD config has problems:\n${formatProblems(loaded.problems)}`);
+  if (model !== AUTO_MODEL && loaded.config.models[model] === undefined) {
+    throw new CliError(
+      `unknown model "${model}"; known: ${Object.keys(loaded.config.models).sort().join(", ")}`,
+    );
+  }
+  return loaded.config;
+}
+
+/** The run submitted through the gateway; its results stream back into the same run folder. */
+async function runOnCluster(
+  url: string,
+  common: Omit<Parameters<typeof runRemoteBatch>[0], "gateway" | "client">,
+  io: CommandIo,
+) {
+  const token = io.env.TOAD_TOKEN;
+  if (token === undefined || token === "") {
+    throw new CliError("toad batch run --gateway needs an API token in TOAD_TOKEN", EXIT.usage);
+  }
+  const connection = connectGateway({ url, token });
+  try {
+    return await runRemoteBatch({ ...common, gateway: url, client: connection.batch });
+  } catch (error) {
+    throw gatewayError(error, url);
+  } finally {
+    connection.close();
   }
 }
 
@@ -230,7 +274,7 @@ async function evalCommand(argv: string[], io: CommandIo): Promise<ExitCode> {
       ...(values["harness-dataset"] !== undefined && { harnessDataset: values["harness-dataset"] }),
       ...(testEnvironments !== undefined && { testEnvironments }),
       workers: positive("--workers", values.workers, true) ?? 2,
-      checker: createPythonSyntaxChecker(),
+      checker: createEvalSyntaxChecker(),
       ...(!json && {
         onInstance: (instance) => {
           const verdict = instance.empty ? "empty" : instance.applies ? "applies" : "does not apply";

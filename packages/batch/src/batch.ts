@@ -14,10 +14,10 @@ import {
 import { Janitor } from "./janitor.js";
 import { acquireRunLock } from "./lock.js";
 import { type ProgressSnapshot, ProgressTracker } from "./progress.js";
-import { promptsHash } from "./prompt.js";
 import { RepoCache } from "./repos.js";
-import { fail, ok, type Result } from "./result.js";
-import { RUN_FORMAT, RunDir, type RunRecord } from "./run-dir.js";
+import { ok, type Result } from "./result.js";
+import { RunDir, type RunRecord } from "./run-dir.js";
+import { hookNames, prepareRun } from "./run-prepare.js";
 import { type BatchSummary, summarize } from "./summary.js";
 import type { BatchInstance, InstanceResult, Prediction, RunSettings } from "./types.js";
 
@@ -57,11 +57,6 @@ export interface BatchOutcome {
   cancelled: boolean;
 }
 
-/** `toad-<model>`: the label the SWE-bench harness files reports under. */
-export function modelNameOrPath(settings: RunSettings): string {
-  return `toad-${settings.model === "auto" ? `auto-${settings.tier ?? "default"}` : settings.model}`;
-}
-
 /** The default workspace folder of a run: stable, so a rerun clears what a killed run left. */
 export function defaultWorkRoot(outDir: string): string {
   const key = createHash("sha256").update(resolve(outDir)).digest("hex").slice(0, 12);
@@ -79,7 +74,7 @@ export async function runBatch(options: BatchOptions): Promise<Result<BatchOutco
   const lock = await acquireRunLock(options.outDir);
   if (!lock.ok) return lock;
   try {
-    const prepared = await prepareRun(runDir, options);
+    const prepared = await prepareRun(runDir, { ...options, hooks: hookNames(options.hooks) });
     if (!prepared.ok) return prepared;
     const { record, done, todo } = prepared.value;
     const workRoot = options.workRoot ?? defaultWorkRoot(options.outDir);
@@ -177,114 +172,4 @@ async function clearWorkspaces(workRoot: string, instances: readonly BatchInstan
     if (/^worker-\d+$/.test(entry) || ours.has(entry))
       await rm(join(workRoot, entry), { recursive: true, force: true });
   }
-}
-
-interface PreparedRun {
-  record: RunRecord;
-  /** Selected instances already finished, by id. */
-  done: Map<string, InstanceResult>;
-  todo: BatchInstance[];
-}
-
-/** Reads (or starts) the run folder: checks the configuration matches and works out what is left. */
-async function prepareRun(runDir: RunDir, options: BatchOptions): Promise<Result<PreparedRun>> {
-  const existing = await runDir.readRecord();
-  if (!existing.ok) return existing;
-  const record = newRecord(options, existing.value?.createdAt);
-  if (existing.value) {
-    const differences = compareSettings(existing.value, record);
-    if (differences.length > 0) {
-      return fail(
-        "config_mismatch",
-        `${options.outDir} holds a run with another configuration (${differences.join("; ")}); use another --out to compare the two`,
-      );
-    }
-  }
-  const { predictions, dropped } = await runDir.readPredictions();
-  let removed = dropped > 0;
-  if (options.redoEmpty) {
-    for (const [id, prediction] of predictions) {
-      if (prediction.model_patch.trim() === "") {
-        predictions.delete(id);
-        removed = true;
-      }
-    }
-  }
-  // Leave exactly the lines that count, so the file the harness reads never holds an instance twice.
-  if (removed) await runDir.rewritePredictions(predictions.values());
-  const done = new Map<string, InstanceResult>();
-  const todo: BatchInstance[] = [];
-  for (const instance of options.instances) {
-    const prediction = predictions.get(instance.instance_id);
-    if (!prediction) {
-      todo.push(instance);
-      continue;
-    }
-    const result = await runDir.readResult(instance.instance_id);
-    done.set(instance.instance_id, result ?? resultFromPrediction(prediction));
-  }
-  await runDir.writeRecord(record);
-  return ok({ record, done, todo });
-}
-
-function newRecord(options: BatchOptions, createdAt: string | undefined): RunRecord {
-  const now = new Date().toISOString();
-  const names = options.hooks?.names ?? {};
-  return {
-    format: RUN_FORMAT,
-    createdAt: createdAt ?? now,
-    updatedAt: now,
-    toad: options.toad,
-    settings: options.settings,
-    useHints: options.useHints,
-    promptsHash: promptsHash({ ablations: options.settings.ablations, useHints: options.useHints }),
-    modelNameOrPath: modelNameOrPath(options.settings),
-    dataset: {
-      path: resolve(options.dataset.path),
-      sha256: options.dataset.sha256,
-      instances: options.instances.length,
-      selection: options.dataset.selection,
-    },
-    repos: resolve(options.reposDir),
-    workers: options.workers,
-    workspaces: (options.recycleWorkspaces ?? true) ? "recycled" : "fresh",
-    hooks: {
-      contextPreload: options.hooks?.preload ? (names.contextPreload ?? "custom") : "none",
-      testSelection: options.hooks?.selectTests ? (names.testSelection ?? "custom") : "none",
-    },
-  };
-}
-
-/** What must be equal for a resumed run to stay one run. */
-function compareSettings(before: RunRecord, now: RunRecord): string[] {
-  const differences: string[] = [];
-  const check = (label: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) {
-      differences.push(`${label}: ${JSON.stringify(a)} before, ${JSON.stringify(b)} now`);
-    }
-  };
-  check("model", before.settings.model, now.settings.model);
-  check("tier", before.settings.tier, now.settings.tier);
-  check("max turns", before.settings.maxTurns, now.settings.maxTurns);
-  check("max cost", before.settings.maxCostUsd, now.settings.maxCostUsd);
-  check("ablations", before.settings.ablations, now.settings.ablations);
-  check("hints", before.useHints, now.useHints);
-  check("prompts hash", before.promptsHash, now.promptsHash);
-  return differences;
-}
-
-/** An instance with a prediction but no result.json (written by hand, or by another tool). */
-function resultFromPrediction(prediction: Prediction): InstanceResult {
-  return {
-    instance_id: prediction.instance_id,
-    status: "completed",
-    patch: prediction.model_patch,
-    costUsd: 0,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    turns: 0,
-    wallMs: 0,
-    timings: { workspaceMs: 0, agentMs: 0, diffMs: 0, bookkeepingMs: 0 },
-    startedAt: 0,
-    endedAt: 0,
-  };
 }

@@ -6,9 +6,14 @@ export {
   type BatchOptions,
   type BatchOutcome,
   defaultWorkRoot,
-  modelNameOrPath,
   runBatch,
 } from "./batch.js";
+export {
+  type BatchWorkerOptions,
+  type RemoteBatchOptions,
+  runRemoteBatch,
+  startBatchWorker,
+} from "./cluster/index.js";
 export {
   type CompareRow,
   compareRuns,
@@ -16,6 +21,7 @@ export {
   type RunComparison,
   type RunSide,
 } from "./compare.js";
+export { type ContextPreloaderOptions, createContextPreloader } from "./context-preload.js";
 export { loadDataset, parseDataset, type Selection, selectInstances } from "./dataset.js";
 export { checkPrediction, type FileParse, type InstanceCheck } from "./eval/apply-check.js";
 export {
@@ -43,6 +49,7 @@ export {
   type TestVerdict,
 } from "./eval/local-tests.js";
 export { createPythonSyntaxChecker } from "./eval/python-syntax.js";
+export { createEvalSyntaxChecker } from "./eval/syntax.js";
 export {
   type ContextHooks,
   INSTANCE_FILES,
@@ -60,6 +67,7 @@ export { instancePrompt, type PromptOptions, type PromptParts, promptsHash } fro
 export { type Mirror, mirrorCandidates, RepoCache, type RepoCacheOptions } from "./repos.js";
 export type { BatchError, BatchErrorCode, Result } from "./result.js";
 export { RUN_FILES, RUN_FORMAT, RunDir, type RunRecord } from "./run-dir.js";
+export { modelNameOrPath, type PreparedRun, prepareRun, type RunPlan } from "./run-prepare.js";
 export {
   type BatchSummary,
   formatDuration,

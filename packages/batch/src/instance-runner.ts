@@ -91,6 +91,22 @@ export interface InstancePlaces {
   workspace: string;
 }
 
+/** A completed instance with nothing done yet: no patch, no cost, no time. */
+export function blankResult(instanceId: string, at: number): InstanceResult {
+  return {
+    instance_id: instanceId,
+    status: "completed",
+    patch: "",
+    costUsd: 0,
+    tokens: { ...EMPTY_TOKENS },
+    turns: 0,
+    wallMs: 0,
+    timings: { workspaceMs: 0, agentMs: 0, diffMs: 0, bookkeepingMs: 0 },
+    startedAt: at,
+    endedAt: at,
+  };
+}
+
 export async function runInstance(
   job: InstanceJob,
   places: InstancePlaces,
@@ -100,18 +116,7 @@ export async function runInstance(
   const { instance } = job;
   const startedAt = Date.now();
   const clock = new PhaseClock();
-  const result: InstanceResult = {
-    instance_id: instance.instance_id,
-    status: "completed",
-    patch: "",
-    costUsd: 0,
-    tokens: { ...EMPTY_TOKENS },
-    turns: 0,
-    wallMs: 0,
-    timings: { workspaceMs: 0, agentMs: 0, diffMs: 0, bookkeepingMs: 0 },
-    startedAt,
-    endedAt: startedAt,
-  };
+  const result = blankResult(instance.instance_id, startedAt);
   const failWith = (message: string) => {
     result.status = "error";
     result.error ??= message;
@@ -190,7 +195,13 @@ async function runAgentIn(
   const parts: PromptParts = {};
   let repoMap: string | undefined;
   if (settings.ablations.contextPreload && hooks.preload) {
-    const preloaded = await hooks.preload(instance, workspace, signal);
+    // Pre-loading is a help, not a step the instance depends on: without it the agent still runs.
+    const preloaded = await hooks
+      .preload(instance, workspace, signal)
+      .catch((error: unknown): PreloadedContext => {
+        deps.logger.warn(`context pre-loading failed for ${instance.instance_id}: ${describe(error)}`);
+        return {};
+      });
     repoMap = preloaded.repoMap;
     if (preloaded.context !== undefined) parts.context = preloaded.context;
   }

@@ -27,6 +27,8 @@ export interface RunRecord {
   hooks: { contextPreload: string; testSelection: string };
   /** How the instances' commands ran, as the sandbox described itself. */
   sandbox?: { driver: string; networkIsolated: boolean; filesystemIsolated: boolean };
+  /** A run on the cluster (`--gateway`): where it was submitted and its run id there. */
+  cluster?: { gateway: string; runId: string };
 }
 
 export const RUN_FILES = {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   compareRuns,
-  createPythonSyntaxChecker,
+  createEvalSyntaxChecker,
   evaluateRun,
   formatComparison,
   formatEvalReport,
@@ -93,7 +93,7 @@ describe("toad batch eval", () => {
     const dir = await makeRun("run-a", "model-a", { good: goldOf("good"), broken, stale, empty: "" }, 0.1);
     const report = await evaluateRun({
       outDir: dir,
-      checker: createPythonSyntaxChecker(),
+      checker: createEvalSyntaxChecker(),
       probe: async () => ({ available: false, missing: ["Docker (no docker command on PATH)"] }),
     });
     if (!report.ok) throw new Error(report.error.message);
@@ -147,7 +147,7 @@ describe("toad batch eval", () => {
     const report = await evaluateRun({
       outDir: dir,
       datasetPath,
-      checker: createPythonSyntaxChecker(),
+      checker: createEvalSyntaxChecker(),
       testEnvironments: {
         "acme/widgets": { command: "for t in {tests}; do PYTHONPATH=. python3 $t || exit 1; done" },
       },
@@ -183,7 +183,7 @@ describe("toad batch eval", () => {
     await chmod(fake, 0o755);
     const report = await evaluateRun({
       outDir: dir,
-      checker: createPythonSyntaxChecker(),
+      checker: createEvalSyntaxChecker(),
       python: fake,
       probe: async () => ({ available: true }),
     });

@@ -22,6 +22,7 @@ export {
 } from "./auth/principal.js";
 export { type RateDecision, type RateLimit, RateLimiter } from "./auth/rate-limit.js";
 export { hashSecret, newToken, parseToken } from "./auth/tokens.js";
+export * from "./batch/index.js";
 export { MemorySessionBus } from "./bus/memory-bus.js";
 export { connectNats, type NatsOptions, subjectToken } from "./bus/nats.js";
 export { connectNatsBus, EVENTS_STREAM, type NatsBusOptions, NatsSessionBus } from "./bus/nats-bus.js";
@@ -53,13 +54,20 @@ export { routerModelClient } from "./router/router-model-client.js";
 export { createRouterService, type RouterServiceDeps } from "./router/router-service.js";
 export { CLIENT_TOOL_RULES, clientTools } from "./session/client-tools.js";
 export { delegationFrame, followSession } from "./session/resume.js";
-export { CONTINUE_PROMPT, type RunRecord, RunRecords, runHadEnded } from "./session/run-records.js";
+export { type RunRecord, RunRecords, runHadEnded } from "./session/run-records.js";
 export {
   createSessionService,
   type SessionService,
   type SessionServiceDeps,
 } from "./session/session-service.js";
 export { DEFAULT_SETTINGS, type SessionSettings, SessionSettingsStore } from "./session/settings.js";
+export {
+  type ContextBackendConfig,
+  ContextBackendError,
+  type ContextBackends,
+  contextBackendsFromEnv,
+  openContextBackends,
+} from "./shells/context-backends.js";
 export { createContextService } from "./shells/context-service.js";
 export {
   createIndexerService,

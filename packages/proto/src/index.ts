@@ -2,6 +2,7 @@
 // Each service has a `*ServiceImplementation` (what a server or the embedded
 // wiring provides) and a `*ServiceClient` (what callers use): the cluster wiring
 // gets a client from nice-grpc, the embedded wiring from `inProcessClient`.
+export * from "./gen/toad/v1/batch.js";
 export * from "./gen/toad/v1/context.js";
 export * from "./gen/toad/v1/events.js";
 export * from "./gen/toad/v1/gateway.js";

@@ -5,6 +5,8 @@ import {
   IdentityDirectory,
   type KeyValueStore,
   MemoryKeyValueStore,
+  openBatchService,
+  parseOrgLimits,
   RateLimiter,
   RedisKeyValueStore,
   SessionOwnership,
@@ -13,6 +15,7 @@ import {
   scopedSessionService,
 } from "@toad/platform";
 import {
+  BatchServiceDefinition,
   type ContextServiceClient,
   ContextServiceDefinition,
   GatewayServiceDefinition,
@@ -113,6 +116,18 @@ export async function wireGateway(env: NodeJS.ProcessEnv, parts: GatewayParts = 
       implementation: scopedContextService({ guard, upstream: context }),
     },
   ];
+  // Batch runs (`toad batch run --gateway`): jobs on NATS, at most TOAD_BATCH_ORG_LIMIT instances per org at once.
+  const batch = await openBatchService({
+    guard,
+    kv,
+    natsUrl: stringFromEnv(env, "NATS_URL"),
+    limits: {
+      orgLimit: intFromEnv(env, "TOAD_BATCH_ORG_LIMIT", 16, 1),
+      perOrg: parseOrgLimits(stringFromEnv(env, "TOAD_BATCH_ORG_LIMITS")),
+    },
+  });
+  closers.push(batch.close);
+  bindings.push({ definition: BatchServiceDefinition, implementation: batch.service });
   return {
     bindings,
     identity,

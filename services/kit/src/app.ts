@@ -134,7 +134,7 @@ export function freePort(): Promise<number> {
 }
 
 /** SIGTERM / SIGINT → graceful shutdown, then exit. A second signal exits at once. */
-export function shutdownOnSignals(app: RunningApp, logger: Logger): void {
+export function shutdownOnSignals(app: Pick<RunningApp, "shutdown">, logger: Logger): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) process.exit(1);

@@ -13,9 +13,9 @@ const PARSE = [
 
 /**
  * A `SyntaxChecker` for Python files through the interpreter's `ast` module:
- * what evaluation uses on SWE-bench (all Python) until the tree-sitter
- * checker of `packages/context` is wired in. Other files, or no python3 on
- * this machine, are "unsupported".
+ * evaluation's fallback when tree-sitter cannot take a Python file (see
+ * `createEvalSyntaxChecker`). Other files, or no python3 on this machine,
+ * are "unsupported".
  */
 export function createPythonSyntaxChecker(python = "python3"): SyntaxChecker {
   return {

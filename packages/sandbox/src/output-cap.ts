@@ -1,3 +1,6 @@
+import { StringDecoder } from "node:string_decoder";
+import type { OutputChunk, OutputStream } from "./types.js";
+
 /**
  * Keeps the first and last bytes of a stream of unknown length in bounded
  * memory. Errors usually sit at the end of a command's output and the command
@@ -52,5 +55,41 @@ export class HeadTailBuffer {
     tail = tail.subarray(tail.length - this.tailLimit);
     const omitted = this.total - head.length - tail.length;
     return `${head.toString("utf8")}\n[... ${omitted} bytes omitted ...]\n${tail.toString("utf8")}`;
+  }
+}
+
+/**
+ * Both streams of one command: each capped head+tail, and passed on live
+ * (uncapped, decoded without splitting a UTF-8 character) to `onOutput`.
+ * Every driver captures through this, local or remote.
+ */
+export class StreamCapture {
+  private readonly buffers: Record<OutputStream, HeadTailBuffer>;
+  private readonly decoders: Record<OutputStream, StringDecoder> = {
+    stdout: new StringDecoder("utf8"),
+    stderr: new StringDecoder("utf8"),
+  };
+
+  constructor(
+    maxBytes: number,
+    private readonly onOutput?: (chunk: OutputChunk) => void,
+  ) {
+    this.buffers = { stdout: new HeadTailBuffer(maxBytes), stderr: new HeadTailBuffer(maxBytes) };
+  }
+
+  push(stream: OutputStream, chunk: Buffer): void {
+    this.buffers[stream].push(chunk);
+    if (this.onOutput) {
+      const text = this.decoders[stream].write(chunk);
+      if (text) this.onOutput({ stream, text });
+    }
+  }
+
+  result(): { stdout: string; stderr: string; truncated: boolean } {
+    return {
+      stdout: this.buffers.stdout.text(),
+      stderr: this.buffers.stderr.text(),
+      truncated: this.buffers.stdout.truncated || this.buffers.stderr.truncated,
+    };
   }
 }

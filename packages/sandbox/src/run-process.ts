@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { StringDecoder } from "node:string_decoder";
-import { HeadTailBuffer } from "./output-cap.js";
-import type { DriverLimits, ExecRequest, ExecResult, OutputStream, SandboxError } from "./types.js";
+import { StreamCapture } from "./output-cap.js";
+import type { DriverLimits, ExecRequest, ExecResult, SandboxError } from "./types.js";
 
 /** What to start; drivers differ only in how they build this. */
 export interface SpawnSpec {
@@ -61,10 +60,7 @@ export function runProcess(spec: SpawnSpec, request: ExecRequest, limits: Driver
       detached: true,
       stdio: [request.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
-    const captures: Record<OutputStream, HeadTailBuffer> = {
-      stdout: new HeadTailBuffer(maxBytes),
-      stderr: new HeadTailBuffer(maxBytes),
-    };
+    const capture = new StreamCapture(maxBytes, request.onOutput);
     let timedOut = false;
     let aborted = false;
     let exitCode: number | null = null;
@@ -95,24 +91,15 @@ export function runProcess(spec: SpawnSpec, request: ExecRequest, limits: Driver
       resolve({
         exitCode,
         signal: exitSignal,
-        stdout: captures.stdout.text(),
-        stderr: captures.stderr.text(),
+        ...capture.result(),
         timedOut,
         aborted,
-        truncated: captures.stdout.truncated || captures.stderr.truncated,
         durationMs: elapsed(),
       });
     };
 
     for (const stream of ["stdout", "stderr"] as const) {
-      const decoder = new StringDecoder("utf8");
-      child[stream]?.on("data", (chunk: Buffer) => {
-        captures[stream].push(chunk);
-        if (request.onOutput) {
-          const text = decoder.write(chunk);
-          if (text) request.onOutput({ stream, text });
-        }
-      });
+      child[stream]?.on("data", (chunk: Buffer) => capture.push(stream, chunk));
     }
     if (request.stdin !== undefined && child.stdin) {
       // The command may exit without reading its input; EPIPE is not our failure.

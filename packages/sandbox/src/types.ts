@@ -1,7 +1,7 @@
 /**
- * The port every command of TOAD runs through. The local drivers live here
- * (bubblewrap, plain child process); the cluster issue adds a Kubernetes pod
- * driver behind the same interface.
+ * The port every command of TOAD runs through: the local drivers (bubblewrap,
+ * plain child process) and the Kubernetes pod driver (src/k8s) behind the
+ * same interface.
  */
 
 export type OutputStream = "stdout" | "stderr";
@@ -25,7 +25,10 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
-  /** Allow network access. Default false (enforced only by isolating drivers; see `describe()`). */
+  /**
+   * Allow network access. Default false (enforced only by isolating drivers; see `describe()`).
+   * A pod's network is decided when its workspace is created, not per command.
+   */
   network?: boolean;
   /** Text written to the command's standard input, which is then closed. Default: no input. */
   stdin?: string;
@@ -59,7 +62,7 @@ export interface ExecResult {
 }
 
 export interface SandboxDescription {
-  /** "bubblewrap", "process", later "kubernetes". */
+  /** "bubblewrap", "process" or "kubernetes". */
   driver: string;
   workspaceRoot: string;
   /** Writes outside the workspace (and its private /tmp) are impossible. */

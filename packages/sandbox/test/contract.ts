@@ -29,13 +29,22 @@ export interface DriverFixture {
  * streams, env, stdin, timeouts and aborts that kill the whole process group,
  * capped output, and a working directory that cannot leave the workspace.
  */
-export function driverContract(make: (workspace: string) => Promise<SandboxDriver>): () => DriverFixture {
+export function driverContract(
+  make: (workspace: string) => Promise<SandboxDriver>,
+  options: {
+    /** False for a driver whose commands run elsewhere (a pod): none of this process's variables reach them. */
+    inheritsHostEnv?: boolean;
+    /** Removes what `make` created (a pod, say) before the workspace folder goes. */
+    dispose?: (driver: SandboxDriver) => Promise<void>;
+  } = {},
+): () => DriverFixture {
   const fixture = {} as DriverFixture;
   beforeAll(async () => {
     fixture.workspace = await mkdtemp(path.join(tmpdir(), "toad-sandbox-"));
     fixture.driver = await make(fixture.workspace);
   });
   afterAll(async () => {
+    if (fixture.driver) await options.dispose?.(fixture.driver);
     await rm(fixture.workspace, { recursive: true, force: true });
   });
 
@@ -59,7 +68,7 @@ export function driverContract(make: (workspace: string) => Promise<SandboxDrive
       const result = await fixture.driver.exec({
         command: "printenv TOAD_CONTRACT_API_KEY || echo hidden; printenv TOAD_CONTRACT_VISIBLE",
       });
-      expect(result.stdout).toBe("hidden\nyes\n");
+      expect(result.stdout).toBe(options.inheritsHostEnv === false ? "hidden\n" : "hidden\nyes\n");
     } finally {
       delete process.env.TOAD_CONTRACT_API_KEY;
       delete process.env.TOAD_CONTRACT_VISIBLE;

@@ -1,12 +1,14 @@
 import {
   connectNats,
   connectRedis,
+  contextBackendsFromEnv,
   createIndexerService,
   type IndexJob,
   type JobQueue,
   MemoryJobQueue,
   MemoryKeyValueStore,
   NatsJobQueue,
+  openContextBackends,
   RedisKeyValueStore,
 } from "@toad/platform";
 import { IndexerServiceDefinition } from "@toad/proto";
@@ -24,10 +26,15 @@ import {
  * The indexer: IndexRepo puts a job on the durable queue (NATS JetStream
  * when NATS_URL is set, else in process), this process's workers
  * (TOAD_INDEX_WORKERS, default 1) take jobs from it, status lives in Redis
- * (REDIS_URL; else in memory), indexes in TOAD_INDEX_DIR.
+ * (REDIS_URL; else in memory), indexes in TOAD_INDEX_DIR. After each run
+ * the code graph goes to FalkorDB (FALKORDB_URL; else the index's SQLite
+ * file) and chunk vectors to Qdrant (QDRANT_URL; else the context service
+ * builds them in memory). A malformed URL stops the start.
  */
 export async function startIndexerServer(env: NodeJS.ProcessEnv): Promise<RunningApp> {
   const config = serviceConfig(env, "indexer");
+  // Checked first: a bad URL fails before any connection is opened.
+  const backends = openContextBackends(contextBackendsFromEnv(env));
   const redisUrl = stringFromEnv(env, "REDIS_URL");
   const natsUrl = stringFromEnv(env, "NATS_URL");
   const kv = redisUrl ? new RedisKeyValueStore(connectRedis({ url: redisUrl })) : new MemoryKeyValueStore();
@@ -42,6 +49,7 @@ export async function startIndexerServer(env: NodeJS.ProcessEnv): Promise<Runnin
     kv,
     queue,
     dataDir: dataDirFromEnv(env, "TOAD_INDEX_DIR", "index"),
+    backends,
   });
   const worker = await service.startWorker(intFromEnv(env, "TOAD_INDEX_WORKERS", 1, 0) || 1);
   return startGrpcApp({
@@ -55,6 +63,7 @@ export async function startIndexerServer(env: NodeJS.ProcessEnv): Promise<Runnin
     onClose: async () => {
       await nc?.drain();
       await kv.close();
+      await backends.close();
     },
     logger: jsonLogger("indexer", env),
     env,

@@ -1,1 +1,1 @@
-export { startSandboxServer } from "./server.js";
+export { type SandboxDriverChoice, sandboxDriverFromEnv, startSandboxServer } from "./server.js";

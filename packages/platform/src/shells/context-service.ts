@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { IndexStore, repoMap, search } from "@toad/context";
 import type * as pb from "@toad/proto";
 import { notFound } from "../errors.js";
+import type { ContextBackends } from "./context-backends.js";
 import { indexPath } from "./indexer-service.js";
 
 /**
@@ -9,7 +10,11 @@ import { indexPath } from "./indexer-service.js";
  * retrieval and the ranked repository map, read from the indexes the indexer
  * writes into the shared data folder.
  */
-export function createContextService(deps: { dataDir: string }): pb.ContextServiceImplementation {
+export function createContextService(deps: {
+  dataDir: string;
+  /** Dense vectors and the code graph (Qdrant/FalkorDB or embedded); absent: lexical retrieval only. */
+  backends?: ContextBackends;
+}): pb.ContextServiceImplementation {
   function open(repoId: string): IndexStore {
     const path = indexPath(deps.dataDir, repoId);
     if (!existsSync(path))
@@ -20,7 +25,11 @@ export function createContextService(deps: { dataDir: string }): pb.ContextServi
     async retrieve(request) {
       const store = open(request.repoId);
       try {
+        const dense = deps.backends
+          ? await deps.backends.searchOptions(request.repoId, store, indexPath(deps.dataDir, request.repoId))
+          : {};
         const result = await search(store, request.query, {
+          ...dense,
           ...(request.tokenBudget > 0 && { tokenBudget: request.tokenBudget }),
           ...(request.maxItems > 0 && { limit: request.maxItems }),
         });

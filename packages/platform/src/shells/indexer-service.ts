@@ -6,6 +6,7 @@ import type { Headers } from "../bus/port.js";
 import { invalidArgument, notFound } from "../errors.js";
 import type { JobQueue, JobWorker } from "../jobs/port.js";
 import type { KeyValueStore } from "../kv/port.js";
+import type { ContextBackends } from "./context-backends.js";
 import { checkout, repoDir } from "./repo-dirs.js";
 
 /** One indexing job on the queue. */
@@ -21,7 +22,36 @@ export interface IndexerDeps {
   queue: JobQueue<IndexJob>;
   /** Where indexes (and clones of git sources) live; the context service reads the same folder. */
   dataDir: string;
+  /** Where the code graph and vectors are written after each index run; absent: neither is. */
+  backends?: ContextBackends;
   now?: () => number;
+}
+
+/** Chunk ids per path, taken before a run re-indexes: the vectors of replaced chunks must go. */
+function chunkIdsByPath(store: IndexStore, paths?: readonly string[]): Map<string, number[]> {
+  const ids = new Map<string, number[]>();
+  for (const chunk of paths ? paths.flatMap((p) => store.chunks(p)) : store.chunks()) {
+    ids.set(chunk.path, [...(ids.get(chunk.path) ?? []), chunk.id]);
+  }
+  return ids;
+}
+
+/** The graph and vectors of what a run changed (everything on a first run). */
+async function syncBackends(
+  backends: ContextBackends | undefined,
+  repoId: string,
+  store: IndexStore,
+  before: Map<string, number[]>,
+  changed: readonly string[],
+  firstRun: boolean,
+): Promise<void> {
+  if (!backends) return;
+  if (firstRun) return backends.sync(repoId, store);
+  if (changed.length === 0) return;
+  await backends.sync(repoId, store, {
+    paths: changed,
+    staleChunkIds: changed.flatMap((p) => before.get(p) ?? []),
+  });
 }
 
 const statusKey = (repoId: string) => `index-status:${repoId}`;
@@ -68,6 +98,8 @@ export function createIndexerService(deps: IndexerDeps): pb.IndexerServiceImplem
     const store = IndexStore.open(path);
     let lastSaved = 0;
     try {
+      const firstRun = store.files().length === 0;
+      const before = deps.backends && !firstRun ? chunkIdsByPath(store) : new Map<string, number[]>();
       const result = await indexRepository(rootOf(job), store, (progress: IndexProgress) => {
         // Progress is saved at most every half second: the KV is not a log.
         if (progress.phase !== "index" || now() - lastSaved < 500) return;
@@ -80,6 +112,7 @@ export function createIndexerService(deps: IndexerDeps): pb.IndexerServiceImplem
           commit,
         });
       });
+      await syncBackends(deps.backends, job.repoId, store, before, result.changed, firstRun);
       await save({
         repoId: job.repoId,
         state: pb.IndexState.INDEX_STATE_READY,
@@ -143,9 +176,10 @@ export function createIndexerService(deps: IndexerDeps): pb.IndexerServiceImplem
       }
       const store = IndexStore.open(indexPath(deps.dataDir, request.repoId));
       try {
-        const result = await indexRepository(root, store, () => {}, {
-          paths: request.changes.map((c) => c.path),
-        });
+        const paths = request.changes.map((c) => c.path);
+        const before = deps.backends ? chunkIdsByPath(store, paths) : new Map<string, number[]>();
+        const result = await indexRepository(root, store, () => {}, { paths });
+        await syncBackends(deps.backends, request.repoId, store, before, result.changed, false);
         return { filesUpdated: result.indexed + result.removed, symbols: result.symbols };
       } finally {
         store.close();

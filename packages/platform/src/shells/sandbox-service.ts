@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdir, realpath, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as pb from "@toad/proto";
-import { createLocalSandbox } from "@toad/sandbox";
+import { createLocalSandbox, type OutputChunk, type SandboxPods } from "@toad/sandbox";
 import { createBuiltinTools, createToolContext, executeToolCall } from "@toad/tools";
 import { invalidArgument, notFound } from "../errors.js";
 import type { KeyValueStore } from "../kv/port.js";
 import { AsyncQueue } from "../util/async-queue.js";
+import { createPodWorkspace, noPodDriver, podToolRun } from "./pod-workspaces.js";
 import { checkout } from "./repo-dirs.js";
 
 interface WorkspaceRecord {
@@ -16,6 +17,8 @@ interface WorkspaceRecord {
   /** Created from a git URL: the service owns the folder and deletes it on destroy. */
   owned: boolean;
   network: boolean;
+  /** Set when the workspace is a job pod (the Kubernetes driver); `root` is then the path inside it. */
+  podName?: string;
 }
 
 export interface SandboxServiceDeps {
@@ -25,14 +28,16 @@ export interface SandboxServiceDeps {
   /** Local paths a workspace may be created on (absolute prefixes); empty: none. */
   allowedLocalRoots: readonly string[];
   logger: { warn(message: string): void };
+  /** The Kubernetes pod driver (TOAD_SANDBOX_DRIVER=k8s): each workspace is a job pod. Absent: local folders. */
+  pods?: SandboxPods;
 }
 
 /**
  * `toad.v1.SandboxService` with the local driver: a workspace is a git clone
  * at a commit (or an allowed local folder), and each tool call runs through
  * the built-in tool pipeline in the bubblewrap sandbox, its output streamed
- * as it is produced. (The Kubernetes pod driver is not built: see
- * services/README.md.)
+ * as it is produced. With `deps.pods`, a workspace is a job pod instead
+ * (cloned by its init container, commands through the exec API).
  */
 export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServiceImplementation {
   const registry = createBuiltinTools();
@@ -49,6 +54,13 @@ export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServic
         throw invalidArgument("give exactly one source: git_url (and commit), or local_path");
       const workspaceId = `ws_${randomUUID()}`;
       let record: WorkspaceRecord;
+      if (deps.pods) {
+        const pod = await createPodWorkspace(deps.pods, workspaceId, request);
+        record = { workspaceId, root: pod.root, commit: pod.commit ?? "", owned: true, network: pod.network };
+        record.podName = pod.podName;
+        await deps.kv.set(key(workspaceId), JSON.stringify(record));
+        return { workspaceId, root: record.root, commit: record.commit, driver: "kubernetes" };
+      }
       if (request.gitUrl !== "") {
         const root = join(deps.workspacesDir, workspaceId);
         await mkdir(deps.workspacesDir, { recursive: true });
@@ -73,30 +85,43 @@ export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServic
 
     async *execTool(request, context) {
       const workspace = await load(request.workspaceId);
+      if (workspace.podName !== undefined && !deps.pods) throw noPodDriver(workspace.workspaceId);
       const output = new AsyncQueue<pb.ExecToolEvent>();
-      const sandbox = await createLocalSandbox({ workspaceRoot: workspace.root, logger: deps.logger });
-      const toolContext = await createToolContext({
-        workspaceRoot: workspace.root,
-        sandbox,
-        signal: context.signal,
-        onOutput: (chunk) =>
-          output.push({
-            event: {
-              $case: "output",
-              value: {
-                stream:
-                  chunk.stream === "stderr"
-                    ? pb.OutputChunk_Stream.STREAM_STDERR
-                    : pb.OutputChunk_Stream.STREAM_STDOUT,
-                data: Buffer.from(chunk.text),
-              },
+      const onOutput = (chunk: OutputChunk) =>
+        output.push({
+          event: {
+            $case: "output",
+            value: {
+              stream:
+                chunk.stream === "stderr"
+                  ? pb.OutputChunk_Stream.STREAM_STDERR
+                  : pb.OutputChunk_Stream.STREAM_STDOUT,
+              data: Buffer.from(chunk.text),
             },
-          }),
-      });
+          },
+        });
+      const run =
+        workspace.podName !== undefined && deps.pods
+          ? podToolRun(
+              deps.pods,
+              { ...workspace, podName: workspace.podName },
+              request.tool,
+              context.signal,
+              onOutput,
+            )
+          : {
+              registry,
+              context: await createToolContext({
+                workspaceRoot: workspace.root,
+                sandbox: await createLocalSandbox({ workspaceRoot: workspace.root, logger: deps.logger }),
+                signal: context.signal,
+                onOutput,
+              }),
+            };
       const running = executeToolCall(
-        registry,
+        run.registry,
         { callId: request.callId, name: request.tool, argumentsJson: request.argumentsJson },
-        toolContext,
+        run.context,
       ).then(
         (outcome) => {
           output.push({
@@ -121,7 +146,10 @@ export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServic
 
     async destroyWorkspace(request) {
       const workspace = await load(request.workspaceId);
-      if (workspace.owned) await rm(workspace.root, { recursive: true, force: true });
+      if (workspace.podName !== undefined) {
+        if (!deps.pods) throw noPodDriver(workspace.workspaceId);
+        await deps.pods.destroy(workspace.podName);
+      } else if (workspace.owned) await rm(workspace.root, { recursive: true, force: true });
       await deps.kv.delete(key(request.workspaceId));
       return {};
     },

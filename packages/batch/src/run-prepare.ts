@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Selection } from "./dataset.js";
-import type { ContextHooks } from "./instance-runner.js";
+import { blankResult, type ContextHooks } from "./instance-runner.js";
 import { promptsHash } from "./prompt.js";
 import { fail, ok, type Result } from "./result.js";
 import { RUN_FORMAT, type RunDir, type RunRecord } from "./run-dir.js";

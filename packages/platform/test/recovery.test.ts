@@ -3,7 +3,6 @@ import { inProcessClient, SessionServiceDefinition, SessionState, ToolLocation }
 import { MemorySessionStore } from "@toad/store";
 import { describe, expect, it } from "vitest";
 import {
-  CONTINUE_PROMPT,
   createSessionService,
   MemoryKeyValueStore,
   MemorySessionBus,
@@ -13,9 +12,11 @@ import {
 } from "../src/index.js";
 
 /** Answers every request with one line naming the last user message, so the log shows what was asked. */
-const echo: ModelClient & { seen: string[] } = {
+const echo: ModelClient & { seen: string[]; requests: ModelRequest[] } = {
   seen: [],
+  requests: [],
   async *stream(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    echo.requests.push(request);
     const last = request.messages
       .filter((message) => message.role === "user")
       .at(-1)
@@ -71,7 +72,7 @@ async function settle(w: ReturnType<typeof world>, sessionId: string) {
 }
 
 describe("recovering runs a killed replica left behind", () => {
-  it("continues an interrupted run from its log, telling the model its turn was cut", async () => {
+  it("continues an interrupted run from its log without a new message, voiding the cut turn", async () => {
     const w = world();
     const id = await orphan(w, [
       { type: "user_message", text: "count to ten" },
@@ -87,12 +88,17 @@ describe("recovering runs a killed replica left behind", () => {
       "user_message",
       "turn_start",
       "text_delta",
-      "user_message",
+      "retry",
       "turn_start",
       "text_delta",
       "turn_end",
     ]);
-    expect(events[4]).toMatchObject({ text: CONTINUE_PROMPT });
+    expect(events[4]).toMatchObject({ type: "retry", discardPartial: true });
+    expect(events[5]).toMatchObject({ type: "turn_start", turn: 2 });
+    // The model was asked the user's question again, with the cut partial answer gone.
+    expect(echo.requests.at(-1)?.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "count to ten" }] },
+    ]);
     expect(await w.runRecords.get(id)).toBeUndefined();
     expect((await w.client.getSession({ sessionId: id })).state).toBe(SessionState.SESSION_STATE_IDLE);
     expect(await w.service.recover()).toBe(0);
@@ -104,6 +110,31 @@ describe("recovering runs a killed replica left behind", () => {
     await w.service.recover();
     const events = await settle(w, id);
     expect(events.filter((event) => event.type === "user_message")).toMatchObject([{ text: "fix the bug" }]);
+  });
+
+  it("a run cut between turns continues from its tool results, with nothing voided or added", async () => {
+    const w = world();
+    const id = await orphan(w, [
+      { type: "user_message", text: "look around" },
+      { type: "turn_start", turn: 1, model: "m", provider: "test" },
+      { type: "tool_call_complete", callId: "c1", name: "list_dir", argumentsJson: "{}" },
+      { type: "turn_end", turn: 1, stopReason: "tool_use" },
+      {
+        type: "tool_result",
+        callId: "c1",
+        name: "list_dir",
+        output: "a.txt",
+        isError: false,
+        durationMs: 1,
+      },
+    ]);
+    await w.service.recover();
+    const events = await settle(w, id);
+    expect(events.slice(6).map((event) => event.type)).toEqual(["turn_start", "text_delta", "turn_end"]);
+    expect(echo.requests.at(-1)?.messages.at(-1)).toEqual({
+      role: "user",
+      content: [{ type: "tool_result", callId: "c1", output: "a.txt", isError: false }],
+    });
   });
 
   it("a run that had ended is only unrecorded; a run another replica serves is left alone", async () => {

@@ -65,6 +65,8 @@ export function grpcController(binding: ServiceBinding, hooks: ControllerHooks):
     const labels = { service: definition.name, method: method.name };
     const where = `${definition.fullName}/${method.name}`;
     const follower = binding.followers?.includes(key) ?? false;
+    // Bound once: counting a streamed message is then one addition, not a label lookup per message.
+    const streamed = hooks.metrics.streamed.labels(labels);
 
     const begin = (metadata: GrpcMetadata | undefined, call: GrpcCall | undefined) => {
       const tracked = hooks.drain.begin(follower);
@@ -110,7 +112,7 @@ export function grpcController(binding: ServiceBinding, hooks: ControllerHooks):
                 while (!subscriber.closed) {
                   const next = await iterator.next();
                   if (next.done) break;
-                  hooks.metrics.streamed.inc(labels);
+                  streamed.inc();
                   subscriber.next(next.value);
                 }
                 if (hooks.drain.stoppedByDrain(controller)) throw new Error(SHUTTING_DOWN);

@@ -5,7 +5,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
-import { type NatsConnection, NoRespondersError, RequestError } from "@nats-io/transport-node";
+import { type MsgHdrs, type NatsConnection, NoRespondersError, RequestError } from "@nats-io/transport-node";
 import { type AgentEvent, parseEvent } from "@toad/core";
 import {
   connectNats,
@@ -65,11 +65,27 @@ export class NatsSessionBus implements SessionBus {
     return new NatsSessionBus(nc, options, connection === undefined);
   }
 
+  /**
+   * A plain NATS publish on the stream's subject: JetStream stores it all the
+   * same, without a PubAck round trip (and its request bookkeeping) for every
+   * streamed event. The store is the truth and watchers fill gaps from it, so
+   * the bus needs no acknowledgement; the connection keeps what it could not
+   * send yet while NATS restarts.
+   */
   async publish(event: AgentEvent, headers: Headers = {}): Promise<void> {
-    const natsHeaders = toNatsHeaders(headers);
-    await this.js.publish(eventsSubject(event.sessionId), JSON.stringify(event), {
-      ...(natsHeaders !== undefined && { headers: natsHeaders }),
-    });
+    const natsHeaders = this.natsHeadersOf(headers);
+    this.nc.publish(
+      eventsSubject(event.sessionId),
+      JSON.stringify(event),
+      natsHeaders === undefined ? undefined : { headers: natsHeaders },
+    );
+  }
+
+  /** A run publishes all its events with one headers object: convert it once. */
+  private readonly converted = new WeakMap<Headers, MsgHdrs | undefined>();
+  private natsHeadersOf(headers: Headers): MsgHdrs | undefined {
+    if (!this.converted.has(headers)) this.converted.set(headers, toNatsHeaders(headers));
+    return this.converted.get(headers);
   }
 
   async watch(

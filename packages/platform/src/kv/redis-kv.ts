@@ -1,13 +1,14 @@
 import type { Redis } from "ioredis";
+import { RedisScript } from "../redis/script.js";
 import type { KeyValueStore } from "./port.js";
 
 // A fixed window: the first hit creates the counter with its expiry, later hits only count.
-const HIT_SCRIPT = `
+const HIT_SCRIPT = new RedisScript(`
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
+return {count, ttl}`);
 
 /** The key-value port on Redis (ioredis); keys carry the connection's prefix. */
 export class RedisKeyValueStore implements KeyValueStore {
@@ -57,7 +58,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   async hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
-    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, key, String(windowMs))) as [number, number];
+    const [count, ttl] = (await HIT_SCRIPT.run(this.redis, [key], [String(windowMs)])) as [number, number];
     return { count, resetInMs: ttl };
   }
 

@@ -26,6 +26,7 @@ import {
   type WorkspaceFiles,
 } from "@toad/store";
 import type { Redis } from "ioredis";
+import { RedisScript } from "./script.js";
 
 const keys = {
   session: (id: string) => `s:${id}`,
@@ -39,17 +40,17 @@ const keys = {
 };
 
 // Creates the session unless its id is taken; indexes it for list/latest.
-const CREATE = `
+const CREATE = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
-return 1`;
+return 1`);
 
 // Appends one event if the log is still at the seq the caller stamped against
 // (compare-and-set: concurrent writers never share a seq), and moves the
 // session's summary with it, in one atomic step.
-const APPEND = `
+const APPEND = new RedisScript(`
 local last = redis.call('HGET', KEYS[1], 'lastSeq')
 if not last then return -1 end
 if last ~= ARGV[1] then return 0 end
@@ -57,7 +58,7 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[1], 'lastSeq', ARGV[3], 'updatedAt', ARGV[4], 'costUsd', ARGV[5], 'title', ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[7])
-return 1`;
+return 1`);
 
 const HEAD_FIELDS = ["lastSeq", "updatedAt", "costUsd", "title", "cwd", "member"] as const;
 type Head = Record<(typeof HEAD_FIELDS)[number], string>;
@@ -122,15 +123,10 @@ export class RedisSessionStore implements SessionStore {
     const at = this.now();
     const record: SessionRecord = { ...session, createdAt: at, updatedAt: at, lastSeq: 0, costUsd: 0 };
     const member = memberOf(order, session.id);
-    const created = await this.redis.eval(
-      CREATE,
-      3,
-      keys.session(session.id),
-      keys.all,
-      keys.byCwd(record.cwd),
-      String(at),
-      member,
-      ...Object.entries({ ...serializeRecord(record), member }).flat(),
+    const created = await CREATE.run(
+      this.redis,
+      [keys.session(session.id), keys.all, keys.byCwd(record.cwd)],
+      [String(at), member, ...Object.entries({ ...serializeRecord(record), member }).flat()],
     );
     if (created === 0) throw new StoreError("session_exists", `a session ${session.id} already exists`);
     return record;
@@ -171,20 +167,18 @@ export class RedisSessionStore implements SessionStore {
         costUsd: String(Number(head.costUsd) + (event.type === "usage" ? event.costUsd : 0)),
         title: event.type === "user_message" && head.title === "" ? titleFrom(event.text) : head.title,
       };
-      const result = await this.redis.eval(
-        APPEND,
-        4,
-        keys.session(sessionId),
-        keys.events(sessionId),
-        keys.all,
-        keys.byCwd(head.cwd),
-        head.lastSeq,
-        serializeEvent(event),
-        next.lastSeq,
-        next.updatedAt,
-        next.costUsd,
-        next.title,
-        head.member,
+      const result = await APPEND.run(
+        this.redis,
+        [keys.session(sessionId), keys.events(sessionId), keys.all, keys.byCwd(head.cwd)],
+        [
+          head.lastSeq,
+          serializeEvent(event),
+          next.lastSeq,
+          next.updatedAt,
+          next.costUsd,
+          next.title,
+          head.member,
+        ],
       );
       if (result === 1) {
         this.remember(sessionId, next);

@@ -16,8 +16,7 @@ import type { DelegatedCall } from "../bus/port.js";
 export function clientTools(
   delegate: (call: DelegatedCall, signal: AbortSignal) => Promise<ToolOutcome>,
 ): AgentTools {
-  const registry = createBuiltinTools();
-  const specs = toolSpecs(registry);
+  const { registry, specs } = builtins();
   return {
     specs: () => specs,
     prepare(call, signal) {
@@ -32,6 +31,23 @@ export function clientTools(
       };
     },
   };
+}
+
+let cached:
+  | { registry: ReturnType<typeof createBuiltinTools>; specs: ReturnType<typeof toolSpecs> }
+  | undefined;
+
+/**
+ * The built-in tools' registry and specs, built on first use and shared by
+ * every run: turning their schemas into JSON Schema takes milliseconds, which
+ * every other stream on the replica would otherwise wait out at each run start.
+ */
+function builtins() {
+  if (cached === undefined) {
+    const registry = createBuiltinTools();
+    cached = { registry, specs: toolSpecs(registry) };
+  }
+  return cached;
 }
 
 /** The service lets every call through to the client, which applies the user's own policy. */

@@ -72,8 +72,3 @@ export function runHadEnded(events: readonly AgentEvent[]): boolean {
   const calls = events.slice(turnStart).some((event) => event.type === "tool_call_complete");
   return !(calls && (last.stopReason === "end_turn" || last.stopReason === "stop_sequence"));
 }
-
-/** What the agent is told when its interrupted run is picked up again. */
-export const CONTINUE_PROMPT =
-  "(The session service restarted while you were working, so your last turn may be cut short. " +
-  "Continue the task from where it stopped.)";

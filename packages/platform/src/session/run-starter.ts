@@ -8,8 +8,9 @@ import { failedPrecondition, unavailable } from "../errors.js";
 import { AsyncQueue } from "../util/async-queue.js";
 import { ActiveRun } from "./active-run.js";
 import { CLIENT_TOOL_RULES, clientTools } from "./client-tools.js";
+import { coalescingModel } from "./coalescing-model.js";
 import { delegationFrame } from "./resume.js";
-import { CONTINUE_PROMPT, runHadEnded } from "./run-records.js";
+import { runHadEnded } from "./run-records.js";
 import type { SessionServiceDeps } from "./session-service.js";
 import type { SessionSettings } from "./settings.js";
 
@@ -29,7 +30,13 @@ export interface RunStarter {
 export interface RunSpec {
   session: SessionRecord;
   settings: SessionSettings;
+  /** The user's message that started the run (kept in its record). */
   prompt: string;
+  /**
+   * A recovered run whose message is already in the log: it continues the
+   * conversation without sending `prompt` again.
+   */
+  continues: boolean;
   maxTurns: number;
   /** Identity and trace metadata to carry to the router and on events. */
   metadata: Metadata;
@@ -76,7 +83,7 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
   const rules = client ? CLIENT_TOOL_RULES : deps.permissionRules;
   const runner = new SessionRunner({
     store: deps.store,
-    model: deps.modelFor(session.id, spec.metadata),
+    model: coalescingModel(deps.modelFor(session.id, spec.metadata)),
     tools: async (record, beforeWrite) =>
       client || !deps.serverTools
         ? clientTools((call, signal) => run.delegate(call, signal, starter.clientToolTimeoutMs))
@@ -97,7 +104,7 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
         recoveries: spec.recoveries,
       });
       await runner.send(session.id, {
-        prompt: spec.prompt,
+        ...(!spec.continues && { prompt: spec.prompt }),
         signal: run.signal,
         approver: run.approver,
         ...(spec.maxTurns > 0 && { maxTurns: spec.maxTurns }),
@@ -129,8 +136,9 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
  * Restarts the runs whose replica died: a recorded run that no replica
  * answers for, claimed by this one. A run that had in fact reached its end
  * is only unrecorded; one cut before its user message was logged starts
- * over with its prompt; any other continues from its log with a note to
- * the model that its last turn may have been cut.
+ * over with its prompt; any other continues from its log without a new
+ * message (a model turn cut mid-stream is asked again, its partial output
+ * voided), so the recovery leaves no trace in the conversation.
  */
 export async function recoverRuns(starter: RunStarter): Promise<number> {
   const { deps, runs } = starter;
@@ -160,7 +168,8 @@ export async function recoverRuns(starter: RunStarter): Promise<number> {
     startRun(starter, {
       session,
       settings: await deps.settings.load(record.sessionId),
-      prompt: started ? CONTINUE_PROMPT : record.prompt,
+      prompt: record.prompt,
+      continues: started,
       maxTurns: record.maxTurns,
       metadata: Metadata(record.metadata),
       runId: record.runId,

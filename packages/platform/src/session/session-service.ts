@@ -151,6 +151,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           session: record,
           settings: await deps.settings.load(record.id),
           prompt: request.text,
+          continues: false,
           maxTurns: request.maxTurns,
           metadata: context.metadata,
           runId: randomUUID(),

@@ -29,6 +29,14 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     return this.items.length;
   }
 
+  /** Takes the next queued item if it is there already and `wanted` accepts it (never waits). */
+  takeIf<S extends T>(wanted: (item: T) => item is S): S | undefined {
+    const head = this.items[0];
+    if (head === undefined || !wanted(head)) return undefined;
+    this.items.shift();
+    return head;
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     while (true) {
       const item = this.items.shift();

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// 200 concurrent scripted sessions through the gateway, every service its own
+// process, on private Redis and NATS: errors, the latency the platform adds to
+// each streamed event, and memory per idle session.
+//
+//   npx turbo run build && node bench/gateway/run.mjs [--sessions 200] [--words 40] \
+//     [--rate 10] [--stagger-ms 1000] [--no-durable] [--profile DIR]
+//
+// - Processes: router, session, context, indexer, sandbox and gateway
+//   (services/*/dist/main.js); Redis (AOF, fsync before every reply, as
+//   services/README.md asks; --no-durable turns AOF off) and NATS JetStream
+//   from the machine's binaries on free ports; the scripted model server
+//   (@toad/testkit) in its own process, streaming `--words` text deltas at
+//   `--rate` per second per session.
+// - Clients (this process): each session has its own API token and gRPC
+//   connection. It creates a session (tools on the client) and sends one
+//   message; sessions start spread over `--stagger-ms`.
+// - Added latency per event: the model server writes the moment each text
+//   delta leaves it into the delta's text (CLOCK_MONOTONIC, µs); the client
+//   subtracts it from the moment it reads the event. Same clock, same machine:
+//   the number is router + session service (store append, bus) + gateway +
+//   three gRPC hops, and nothing else.
+// - Memory per idle session: RSS of the session service and the gateway once
+//   all sessions are idle (turn done, clients still connected) minus their RSS
+//   after a warm-up, divided by the session count.
+// - --profile DIR: router, session service and gateway write V8 CPU profiles
+//   there when they stop (read them with bench/peers/profile-summary.mjs).
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { connectRedis, IdentityDirectory, RedisKeyValueStore } from "@toad/platform";
+import { openClient, percentile, runSession } from "./clients.mjs";
+import { cpuMsOf, rssOf, startNats, startRedis, startScript, startService } from "./processes.mjs";
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+const SESSIONS = arg("sessions", 200);
+const WORDS = arg("words", 40);
+const RATE = arg("rate", 10);
+const STAGGER_MS = arg("stagger-ms", 1000);
+const WARMUP = 4;
+const DURABLE = !process.argv.includes("--no-durable");
+const PROFILE_DIR = process.argv.includes("--profile")
+  ? process.argv[process.argv.indexOf("--profile") + 1]
+  : undefined;
+const MiB = 1024 * 1024;
+
+const dir = await mkdtemp(join(tmpdir(), "toad-bench-gateway-"));
+const stops = [];
+const stopAll = async () => {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  await rm(dir, { recursive: true, force: true });
+};
+process.on("SIGINT", () => stopAll().finally(() => process.exit(130)));
+
+try {
+  const [redis, nats] = await Promise.all([startRedis({ durable: DURABLE }), startNats()]);
+  stops.push(redis.stop, nats.stop);
+  const model = await startScript("model-server.mjs", ["--words", String(WORDS), "--rate", String(RATE)], {
+    PATH: process.env.PATH,
+  });
+  stops.push(model.stop);
+  const base = {
+    PATH: process.env.PATH,
+    HOME: join(dir, "home"),
+    TOAD_CONFIG_HOME: join(dir, "config"),
+    TOAD_DATA_DIR: join(dir, "data"),
+    ANTHROPIC_API_KEY: "sk-ant-bench",
+    ANTHROPIC_BASE_URL: model.info.url,
+    REDIS_URL: redis.url,
+    NATS_URL: nats.url,
+  };
+  const profiled = ["router", "session", "gateway"];
+  const service = async (name, env = {}) => {
+    const profile =
+      PROFILE_DIR && profiled.includes(name)
+        ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
+    const started = await startService(name, { ...base, ...env }, profile);
+    stops.push(() => started.stop());
+    return started;
+  };
+  const router = await service("router");
+  const upstream = { TOAD_ROUTER_URL: `127.0.0.1:${router.port}` };
+  const [session, context] = await Promise.all([
+    service("session", upstream),
+    service("context"),
+    service("indexer"),
+    service("sandbox"),
+  ]);
+  const gateway = await service("gateway", {
+    ...upstream,
+    TOAD_SESSION_URL: `127.0.0.1:${session.port}`,
+    TOAD_CONTEXT_URL: `127.0.0.1:${context.port}`,
+  });
+  const address = `127.0.0.1:${gateway.port}`;
+
+  const identityRedis = connectRedis({ url: redis.url });
+  stops.push(async () => void (await identityRedis.quit()));
+  const identity = new IdentityDirectory(new RedisKeyValueStore(identityRedis, false));
+  const org = await identity.createOrg("bench");
+  const user = await identity.createUser(org.id, "bench");
+  const tokens = [];
+  for (let i = 0; i < SESSIONS + WARMUP; i++) {
+    tokens.push((await identity.issueToken(user.id, { name: `client-${i}`, scopes: ["sessions"] })).token);
+  }
+
+  // Warm-up: the first calls compile the hot paths and open the upstream connections.
+  const warm = await Promise.all(
+    Array.from({ length: WARMUP }, async (_, i) => {
+      const client = openClient(address, tokens[SESSIONS + i]);
+      try {
+        return await runSession(client, { index: `warmup-${i}`, words: WORDS });
+      } finally {
+        client.close();
+      }
+    }),
+  );
+  const warmProblems = warm.flatMap((result) => result.problems);
+  if (warmProblems.length > 0) throw new Error(`the warm-up failed: ${warmProblems.join("; ")}`);
+  await sleep(2000);
+  const measured = [session, gateway];
+  const rssBefore = measured.map((proc) => rssOf(proc.pid));
+  const cpuUsers = {
+    router: router.pid,
+    session: session.pid,
+    gateway: gateway.pid,
+    redis: redis.pid,
+    nats: nats.pid,
+    "model server": model.pid,
+    clients: process.pid,
+  };
+  const cpuBefore = Object.values(cpuUsers).map(cpuMsOf);
+
+  const clients = tokens.slice(0, SESSIONS).map((token) => openClient(address, token));
+  const started = performance.now();
+  const results = await Promise.all(
+    clients.map(async (client, index) => {
+      await sleep((index * STAGGER_MS) / SESSIONS);
+      return runSession(client, { index, words: WORDS });
+    }),
+  );
+  const wallMs = performance.now() - started;
+  const cpuMs = Object.values(cpuUsers).map((pid, i) => cpuMsOf(pid) - cpuBefore[i]);
+
+  // Idle: every turn is over and every client still holds its connection.
+  await sleep(3000);
+  const rssIdle = measured.map((proc) => rssOf(proc.pid));
+
+  const latencies = results.flatMap((result) => result.latencies).sort((a, b) => a - b);
+  const failed = results.filter((result) => result.problems.length > 0);
+  const ms = (micros) => (micros / 1000).toFixed(1);
+  const perSession = (i) => (rssIdle[i] - rssBefore[i]) / SESSIONS;
+  const total = perSession(0) + perSession(1);
+  const lines = [
+    `bench/gateway: ${SESSIONS} sessions × ${WORDS} text deltas at ${RATE}/s, started over ${STAGGER_MS} ms; ` +
+      `redis ${DURABLE ? "AOF appendfsync always" : "no AOF"}; ${cpus().length} cores, load ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(" ")}`,
+    `errors: ${failed.length} session(s)${failed.length > 0 ? ` (first: ${failed[0].problems.slice(0, 3).join("; ")})` : ""}`,
+    `added latency per streamed event (${latencies.length} model chunks in ${results.reduce((sum, result) => sum + result.textEvents, 0)} text events): p50 ${ms(percentile(latencies, 50))} ms, ` +
+      `p90 ${ms(percentile(latencies, 90))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies.at(-1) ?? Number.NaN)} ms`,
+    `memory per idle session: ${(total / 1024).toFixed(1)} KiB (session service ${(perSession(0) / 1024).toFixed(1)} KiB, ` +
+      `gateway ${(perSession(1) / 1024).toFixed(1)} KiB; RSS ${(rssBefore[0] / MiB).toFixed(0)}→${(rssIdle[0] / MiB).toFixed(0)} MiB, ` +
+      `${(rssBefore[1] / MiB).toFixed(0)}→${(rssIdle[1] / MiB).toFixed(0)} MiB)`,
+    `wall ${(wallMs / 1000).toFixed(1)} s; CPU per streamed event (whole run ÷ events, µs): ` +
+      Object.keys(cpuUsers)
+        .map((name, i) => `${name} ${Math.round((cpuMs[i] * 1000) / Math.max(1, latencies.length))}`)
+        .join(", "),
+    `targets: 0 errors ${failed.length === 0 ? "✓" : "✗"}, p99 < 50 ms ${percentile(latencies, 99) < 50_000 ? "✓" : "✗"}, ` +
+      `< 5 MB per idle session ${total < 5 * MiB ? "✓" : "✗"}`,
+  ];
+  console.log(lines.join("\n"));
+  for (const client of clients) client.close();
+  await stopAll();
+  process.exit(failed.length === 0 ? 0 : 1);
+} catch (error) {
+  console.error(`bench/gateway: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll();
+  process.exit(2);
+}

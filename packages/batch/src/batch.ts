@@ -17,8 +17,8 @@ import { type ProgressSnapshot, ProgressTracker } from "./progress.js";
 import { RepoCache } from "./repos.js";
 import { ok, type Result } from "./result.js";
 import { RunDir, type RunRecord } from "./run-dir.js";
-import { hookNames, prepareRun } from "./run-prepare.js";
-import { type BatchSummary, summarize } from "./summary.js";
+import { finishRun, hookNames, prepareRun } from "./run-prepare.js";
+import type { BatchSummary } from "./summary.js";
 import type { BatchInstance, InstanceResult, Prediction, RunSettings } from "./types.js";
 
 export interface BatchOptions {
@@ -146,16 +146,7 @@ export async function runBatch(options: BatchOptions): Promise<Result<BatchOutco
     await janitor.drain();
     // The default folder is ours; leave nothing behind once it is empty.
     if (options.workRoot === undefined) await rmdir(workRoot).catch(() => undefined);
-    record.updatedAt = new Date().toISOString();
-    await runDir.writeRecord(record);
-    const results = options.instances
-      .map((instance) => done.get(instance.instance_id))
-      .filter((result): result is InstanceResult => result !== undefined);
-    return ok({
-      summary: summarize(options.outDir, options.instances.length, results, ranResults.length),
-      results,
-      cancelled: results.length < options.instances.length,
-    });
+    return ok(await finishRun(runDir, record, options.instances, done, ranResults.length));
   } finally {
     await lock.value.release();
   }

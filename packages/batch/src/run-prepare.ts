@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
+import type { BatchOutcome } from "./batch.js";
 import type { Selection } from "./dataset.js";
 import { blankResult, type ContextHooks } from "./instance-runner.js";
 import { promptsHash } from "./prompt.js";
 import { fail, ok, type Result } from "./result.js";
 import { RUN_FORMAT, type RunDir, type RunRecord } from "./run-dir.js";
+import { summarize } from "./summary.js";
 import type { BatchInstance, InstanceResult, Prediction, RunSettings } from "./types.js";
 
 /** What a run folder records about a run, local or on the cluster. */
@@ -139,4 +141,27 @@ function compareSettings(before: RunRecord, now: RunRecord): string[] {
 /** An instance with a prediction but no result.json (written by hand, or by another tool). */
 function resultFromPrediction(prediction: Prediction): InstanceResult {
   return { ...blankResult(prediction.instance_id, 0), patch: prediction.model_patch };
+}
+
+/**
+ * A run's end, local or on the cluster: run.json stamped, and the outcome of
+ * every instance that has a result, in dataset order.
+ */
+export async function finishRun(
+  runDir: RunDir,
+  record: RunRecord,
+  instances: readonly BatchInstance[],
+  done: ReadonlyMap<string, InstanceResult>,
+  ranCount: number,
+): Promise<BatchOutcome> {
+  record.updatedAt = new Date().toISOString();
+  await runDir.writeRecord(record);
+  const results = instances
+    .map((instance) => done.get(instance.instance_id))
+    .filter((result): result is InstanceResult => result !== undefined);
+  return {
+    summary: summarize(runDir.path, instances.length, results, ranCount),
+    results,
+    cancelled: results.length < instances.length,
+  };
 }

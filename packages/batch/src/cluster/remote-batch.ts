@@ -6,8 +6,7 @@ import { acquireRunLock } from "../lock.js";
 import { type ProgressSnapshot, ProgressTracker } from "../progress.js";
 import { ok, type Result } from "../result.js";
 import { RunDir } from "../run-dir.js";
-import { prepareRun, type RunPlan } from "../run-prepare.js";
-import { summarize } from "../summary.js";
+import { finishRun, prepareRun, type RunPlan } from "../run-prepare.js";
 import type { BatchInstance, InstanceResult, RunSettings } from "../types.js";
 
 export interface RemoteBatchOptions
@@ -79,16 +78,7 @@ export async function runRemoteBatch(options: RemoteBatchOptions): Promise<Resul
         if (!options.signal.aborted) throw error;
       }
     }
-    record.updatedAt = new Date().toISOString();
-    await runDir.writeRecord(record);
-    const results = options.instances
-      .map((instance) => done.get(instance.instance_id))
-      .filter((result): result is InstanceResult => result !== undefined);
-    return ok({
-      summary: summarize(options.outDir, options.instances.length, results, ran.length),
-      results,
-      cancelled: results.length < options.instances.length,
-    });
+    return ok(await finishRun(runDir, record, options.instances, done, ran.length));
   } finally {
     await lock.value.release();
   }

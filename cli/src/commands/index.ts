@@ -16,4 +16,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "mcp", load: async () => (await import("./mcp.js")).mcpCommand },
   { name: "acp", load: async () => (await import("./acp.js")).acpCommand },
   { name: "serve", load: async () => (await import("./serve.js")).serveCommand },
+  { name: "admin", load: async () => (await import("./admin.js")).adminCommand },
 ];

@@ -38,7 +38,7 @@ export type AuthFailure =
   | { code: "expired"; message: string }
   | { code: "revoked"; message: string };
 
-export type IdentityErrorCode = "org_not_found" | "user_not_found" | "invalid_input";
+export type IdentityErrorCode = "org_not_found" | "user_not_found" | "invalid_input" | "already_exists";
 
 export class IdentityError extends Error {
   override readonly name = "IdentityError";
@@ -56,6 +56,11 @@ const keys = {
   token: (id: string) => `token:${id}`,
   userTokens: (userId: string) => `user-tokens:${userId}`,
   lastUsed: (tokenId: string) => `token-used:${tokenId}`,
+  orgs: "orgs",
+  orgUsers: (orgId: string) => `org-users:${orgId}`,
+  // Names are unique (orgs across the deployment, users within their org), compared without case.
+  orgName: (name: string) => `org-name:${name.toLowerCase()}`,
+  userName: (orgId: string, name: string) => `user-name:${orgId}:${name.toLowerCase()}`,
 };
 
 const NAME = /^[\w .@-]{1,100}$/;
@@ -70,10 +75,14 @@ export class IdentityDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A new org; `already_exists` when another org has this name. Idempotent for the same `id` and name. */
   async createOrg(name: string, id = `org_${randomBytes(6).toString("hex")}`): Promise<Org> {
     checkName("org name", name);
+    await this.claimName(keys.orgName(name), id, `an org named ${JSON.stringify(name)} already exists`);
     const org: Org = { id, name, createdAt: this.now() };
     await this.kv.setIfAbsent(keys.org(id), JSON.stringify(org));
+    // Always (re)indexed, so orgs stored before the index existed are listed once touched.
+    await this.kv.addToSet(keys.orgs, id);
     return (await this.org(id)) ?? org;
   }
 
@@ -81,11 +90,40 @@ export class IdentityDirectory {
     return readJson<Org>(await this.kv.get(keys.org(id)));
   }
 
+  async orgByName(name: string): Promise<Org | undefined> {
+    const id = await this.kv.get(keys.orgName(name));
+    return id === undefined ? undefined : this.org(id);
+  }
+
+  async orgs(): Promise<Org[]> {
+    const orgs = await this.records<Org>(await this.kv.members(keys.orgs), (id) => this.org(id));
+    return orgs.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async usersOf(orgId: string): Promise<User[]> {
+    const users = await this.records<User>(await this.kv.members(keys.orgUsers(orgId)), (id) =>
+      this.user(id),
+    );
+    return users.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /** Live tokens of every user of `orgId`. */
+  async tokensOfOrg(orgId: string): Promise<(TokenRecord & { lastUsedAt: number })[]> {
+    const users = await this.usersOf(orgId);
+    return (await Promise.all(users.map((user) => this.tokensOf(user.id)))).flat();
+  }
+
   async createUser(orgId: string, name: string, id = `usr_${randomBytes(6).toString("hex")}`): Promise<User> {
     checkName("user name", name);
     if (!(await this.org(orgId))) throw new IdentityError("org_not_found", `no org ${orgId}`);
+    await this.claimName(
+      keys.userName(orgId, name),
+      id,
+      `org ${orgId} already has a user named ${JSON.stringify(name)}`,
+    );
     const user: User = { id, orgId, name, createdAt: this.now() };
     await this.kv.setIfAbsent(keys.user(id), JSON.stringify(user));
+    await this.kv.addToSet(keys.orgUsers(orgId), id);
     return (await this.user(id)) ?? user;
   }
 
@@ -129,9 +167,13 @@ export class IdentityDirectory {
     if (!parsed)
       throw new IdentityError("invalid_input", "the bootstrap token is not a toad_<id>_<secret> token");
     const existing = await this.token(parsed.tokenId);
-    if (existing) return existing;
-    const org = await this.createOrg("default", "default");
-    const user = await this.createUser(org.id, "admin", "admin");
+    if (existing) {
+      await this.indexOwner(existing);
+      return existing;
+    }
+    // An existing "default" org or "admin" user (a store from before the name index) is reused as it is.
+    const org = (await this.org("default")) ?? (await this.createOrg("default", "default"));
+    const user = (await this.user("admin")) ?? (await this.createUser(org.id, "admin", "admin"));
     const record: TokenRecord = {
       tokenId: parsed.tokenId,
       name: "bootstrap",
@@ -144,7 +186,24 @@ export class IdentityDirectory {
       hash: hashSecret(parsed.secret),
     };
     await this.saveToken(record);
+    await this.indexOwner(record);
     return record;
+  }
+
+  /**
+   * Lists a token's org and user (and reserves their names) when a store
+   * written before those indexes holds them; a name taken since stays taken.
+   */
+  private async indexOwner(record: TokenRecord): Promise<void> {
+    const [org, user] = await Promise.all([this.org(record.orgId), this.user(record.userId)]);
+    if (org) {
+      await this.kv.addToSet(keys.orgs, org.id);
+      await this.kv.setIfAbsent(keys.orgName(org.name), org.id);
+    }
+    if (user) {
+      await this.kv.addToSet(keys.orgUsers(user.orgId), user.id);
+      await this.kv.setIfAbsent(keys.userName(user.orgId, user.name), user.id);
+    }
   }
 
   async token(tokenId: string): Promise<TokenRecord | undefined> {
@@ -196,6 +255,17 @@ export class IdentityDirectory {
     }
     await this.kv.set(keys.lastUsed(record.tokenId), String(at));
     return ok({ orgId: record.orgId, userId: record.userId, tokenId: record.tokenId, scopes: record.scopes });
+  }
+
+  /** Takes `key` for `id`; a key another id holds is `already_exists`. */
+  private async claimName(key: string, id: string, taken: string): Promise<void> {
+    if (await this.kv.setIfAbsent(key, id)) return;
+    if ((await this.kv.get(key)) !== id) throw new IdentityError("already_exists", taken);
+  }
+
+  private async records<T>(ids: string[], read: (id: string) => Promise<T | undefined>): Promise<T[]> {
+    const found = await Promise.all(ids.map(read));
+    return found.filter((record): record is Awaited<T> & T => record !== undefined);
   }
 
   private async saveToken(record: TokenRecord): Promise<void> {

@@ -8,11 +8,15 @@ export interface Principal {
 
 /**
  * What a token may do. `*` grants everything; a token can only create tokens
- * with scopes it holds itself.
+ * with scopes it holds itself. `admin` manages every org's users and tokens
+ * (AdminService), `org-admin` those of its own org.
  */
-export const SCOPES = ["sessions", "models", "costs", "context", "tokens"] as const;
+export const SCOPES = ["sessions", "models", "costs", "context", "tokens", "org-admin", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const ALL_SCOPES = "*";
+
+/** What a plain user's token gets when its creator names no scopes: everything but administration. */
+export const USER_SCOPES: readonly Scope[] = ["sessions", "models", "costs", "context", "tokens"];
 
 export function hasScope(principal: Pick<Principal, "scopes">, scope: Scope): boolean {
   return principal.scopes.includes(ALL_SCOPES) || principal.scopes.includes(scope);

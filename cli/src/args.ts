@@ -35,6 +35,8 @@ export interface InteractiveArgs {
   resume: string | undefined;
   /** `--gateway URL`: the session runs in a cluster, the tools here. */
   gateway: string | undefined;
+  /** `--worktree NAME`: work in the git worktree `.toad/worktrees/NAME`. */
+  worktree: string | undefined;
 }
 
 /** Arguments of the agent itself (`toad [-p task]`); subcommands parse their own. */
@@ -59,7 +61,7 @@ Options:
   -c, --continue                continue the latest session of this directory
   -r, --resume [ID]             continue the session ID (interactive: without ID, pick one)
   -v, --verbose                 headless text mode: show tool calls on stderr
-  --worktree NAME               headless: work in the git worktree .toad/worktrees/NAME on branch
+  --worktree NAME               work in the git worktree .toad/worktrees/NAME on branch
                                 toad/NAME (created from HEAD on first use, reused after)
   --gateway URL                 run the session on a TOAD cluster (or TOAD_GATEWAY_URL; API token in
                                 TOAD_TOKEN); tools still run here, in this working tree
@@ -85,9 +87,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         `unknown command "${positionals[0]}". Did you mean toad -p "${positionals.join(" ")}"?`,
       );
     }
-    if (values.worktree !== undefined) {
-      throw new CliError('--worktree works with -p for now: toad -p "task" --worktree NAME');
-    }
     return {
       command: "interactive",
       cwd: dir,
@@ -96,6 +95,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
       continueLatest: values.continue ?? false,
       resume: values.resume,
       gateway: values.gateway,
+      worktree: values.worktree,
     };
   }
   if (values.resume === "") throw new CliError("--resume needs a session id with -p (see toad sessions)");

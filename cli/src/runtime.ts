@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { combineTools, findRepositoryRoot } from "@toad/agent";
+import type { AgentEventBody } from "@toad/core";
 import { createExtensions } from "@toad/extensions";
-import { createModelClient, formatProblems, type LlmClient, loadLlmConfig } from "@toad/llm";
+import { createModelClient, formatProblems, type LlmClient, loadLlmConfig, SUMMARY_OPEN } from "@toad/llm";
 import { formatConfigProblems, loadMcpConfig, McpHub } from "@toad/mcp";
 import { localTools, SessionRunner } from "@toad/session";
 import { openSqliteStore, type SessionStore, StoreError, storeLocation } from "@toad/store";
@@ -59,6 +60,7 @@ export async function openEmbeddedRuntime(options: RuntimeOptions): Promise<Embe
     store,
     model,
     extensions,
+    conversationStart: fromLastSummary,
     // The workspace is the whole repository, even when toad starts in a subdirectory.
     tools: async (session, beforeWrite) =>
       combineTools(
@@ -73,4 +75,13 @@ export async function openEmbeddedRuntime(options: RuntimeOptions): Promise<Embe
   };
   const gateway = { url: env.TOAD_GATEWAY_URL || undefined, token: env.TOAD_TOKEN || undefined };
   return { runner, store, model, mcp, gateway, close };
+}
+
+/** `/compact` appends a summary to the log: the model's view of the session starts there. */
+export function fromLastSummary(history: readonly AgentEventBody[]): number {
+  for (let index = history.length - 1; index >= 0; index--) {
+    const event = history[index];
+    if (event?.type === "user_message" && event.text.startsWith(SUMMARY_OPEN)) return index;
+  }
+  return 0;
 }

@@ -33,6 +33,8 @@ export async function runDelegatedCall(
     policy: PermissionPolicy;
     approver: Approver | undefined;
     signal: AbortSignal;
+    /** The local pipeline's approval request and decision, for the UI (they are not in the session's log). */
+    onApproval?(body: AgentEventBody): void;
   },
 ): Promise<ToolAnswer> {
   let answer: ToolAnswer = {
@@ -42,6 +44,7 @@ export async function runDelegatedCall(
     durationMs: 0,
   };
   const record = async (body: AgentEventBody) => {
+    if (body.type === "approval_request" || body.type === "approval_decision") options.onApproval?.(body);
     if (body.type !== "tool_result") return;
     answer = {
       output: body.output,
@@ -50,7 +53,8 @@ export async function runDelegatedCall(
       durationMs: body.durationMs,
     };
   };
-  await runToolCalls([call], { ...options, record });
+  const { onApproval: _, ...pipeline } = options;
+  await runToolCalls([call], { ...pipeline, record });
   return answer;
 }
 

@@ -1,4 +1,6 @@
 import {
+  type BatchServiceClient,
+  BatchServiceDefinition,
   type GatewayServiceClient,
   GatewayServiceDefinition,
   type RouterServiceClient,
@@ -26,6 +28,7 @@ export interface GatewayConnection {
   gateway: GatewayServiceClient;
   session: SessionServiceClient;
   router: RouterServiceClient;
+  batch: BatchServiceClient;
   close(): void;
 }
 
@@ -47,6 +50,7 @@ export function connectGateway(target: GatewayTarget): GatewayConnection {
     gateway: factory.create(GatewayServiceDefinition, channel),
     session: factory.create(SessionServiceDefinition, channel),
     router: factory.create(RouterServiceDefinition, channel),
+    batch: factory.create(BatchServiceDefinition, channel),
     close: () => channel.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { type AgentRunResult, type AgentTools, findRepositoryRoot } from "@toad/agent";
-import type { AgentEvent } from "@toad/core";
+import type { AgentEvent, AgentEventBody } from "@toad/core";
 import { eventFromProto } from "@toad/core/proto";
 import { type AgentEvent as ProtoEvent, ToolLocation } from "@toad/proto";
 import {
@@ -94,6 +94,9 @@ export class RemoteSessionRunner {
       policy: localPolicy(options.permissionMode ?? session.permissionMode),
       approver: options.approver,
       signal: options.signal,
+      // Asked and answered here, so the UI hears of it here (seq 0: not an event of the session's log).
+      onApproval: (body: AgentEventBody) =>
+        options.onEvent?.({ ...body, sessionId, seq: 0, timestamp: Date.now() }),
     };
     const tally = new RunTally();
     const seen = { last: session.lastSeq, answered: new Set<string>() };

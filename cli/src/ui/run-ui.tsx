@@ -1,19 +1,20 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PermissionMode } from "@toad/core";
+import { openWorktree } from "@toad/extensions";
 import { SessionNotFoundError } from "@toad/session";
 import { storeLocation } from "@toad/store";
 import { render } from "ink";
 import type { CommandIo } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
-import { type EmbeddedRuntime, openEmbeddedRuntime } from "../runtime.js";
+import { openBackend, type UiBackend } from "./backend.js";
 import { App } from "./components/App.js";
-import { compactSession } from "./controller/compact.js";
 import { expandMentions, listFiles } from "./controller/files.js";
 import { SessionController } from "./controller/session-controller.js";
 import { preloadHighlighter } from "./render/highlight.js";
 import { openPromptHistory } from "./state/history.js";
 import { initialState } from "./state/reducer.js";
+import { followAlternateScreen } from "./state/screen.js";
 import { createUiStore } from "./state/store.js";
 
 /** Pastes arrive between markers, so a pasted line break is not an Enter. */
@@ -27,6 +28,10 @@ export interface InteractiveOptions {
   continueLatest: boolean;
   /** A session id; "" opens the picker. */
   resume: string | undefined;
+  /** `--gateway URL` (else TOAD_GATEWAY_URL): sessions run in that cluster; nothing local is opened. */
+  gateway?: string | undefined;
+  /** `--worktree NAME`: work in the git worktree `.toad/worktrees/NAME`. */
+  worktree?: string | undefined;
 }
 
 type TtyIo = CommandIo & { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream };
@@ -35,21 +40,41 @@ function isTty(io: CommandIo): io is TtyIo {
   return (io.stdin as NodeJS.ReadStream).isTTY === true && (io.stdout as NodeJS.WriteStream).isTTY === true;
 }
 
-/** `toad`: the interactive terminal UI over the embedded runtime. */
-export async function runInteractive(options: InteractiveOptions, io: CommandIo): Promise<ExitCode> {
+/** `toad`: the interactive terminal UI, over the embedded runtime or a gateway. */
+export async function runInteractive(given: InteractiveOptions, io: CommandIo): Promise<ExitCode> {
   if (!isTty(io))
     throw new CliError('the interactive UI needs a terminal; run a task headless with toad -p "task"');
-  const runtime = await openEmbeddedRuntime({ cwd: options.cwd, env: io.env, stderr: io.stderr });
+  const options = await inWorktree(given, io);
+  const backend = await openBackend({
+    cwd: options.cwd,
+    env: io.env,
+    stderr: io.stderr,
+    gateway: options.gateway,
+  });
   try {
-    return await runApp(options, io, runtime);
+    return await runApp(options, io, backend);
+  } catch (error) {
+    throw backend.describe(error);
   } finally {
-    await runtime.close();
+    await backend.close();
   }
 }
 
-async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedRuntime): Promise<ExitCode> {
+/** `--worktree NAME`: the session works in that git worktree (created from HEAD on first use). */
+async function inWorktree(options: InteractiveOptions, io: CommandIo): Promise<InteractiveOptions> {
+  if (options.worktree === undefined) return options;
+  const opened = await openWorktree(options.cwd, options.worktree);
+  if (!opened.ok) throw new CliError(`--worktree: ${opened.message}`, EXIT.usage);
+  const { worktree } = opened;
+  io.stderr.write(
+    `toad: in worktree ${worktree.path} (branch ${worktree.branch}${worktree.created ? ", new" : ""})\n`,
+  );
+  return { ...options, cwd: worktree.path };
+}
+
+async function runApp(options: InteractiveOptions, io: TtyIo, backend: UiBackend): Promise<ExitCode> {
   const trace = traceWriter(io.env.TOAD_UI_TRACE);
-  const config = runtime.model.config;
+  const { config } = backend;
   const contextWindow = (model: string) => config.models[model]?.contextWindow;
   const ui = createUiStore(
     initialState({
@@ -60,8 +85,8 @@ async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedR
     }),
   );
   const controller = new SessionController({
-    runner: runtime.runner,
-    store: runtime.store,
+    runner: backend.runner,
+    store: backend.sessions,
     ui,
     cwd: options.cwd,
   });
@@ -72,7 +97,7 @@ async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedR
     if (options.resume || options.continueLatest) await preloadHighlighter();
     if (options.resume) await controller.open(options.resume);
     else if (options.continueLatest) {
-      const latest = await runtime.runner.latest(options.cwd);
+      const latest = await backend.runner.latest(options.cwd);
       if (!latest) throw new CliError(`no session to continue in ${options.cwd}`);
       await controller.open(latest.id);
     }
@@ -87,6 +112,8 @@ async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedR
     controller.submit(expanded.prompt);
   };
 
+  // Subscribed before the app, so the screen switches before the first frame of a full-screen layout.
+  const stopFollowing = followAlternateScreen(ui, (text) => io.stdout.write(text));
   let renders = 0;
   let renderMs = 0;
   let maxRenderMs = 0;
@@ -94,21 +121,13 @@ async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedR
     <App
       ui={ui}
       controller={controller}
-      store={runtime.store}
+      store={backend.sessions}
       cwd={options.cwd}
       models={Object.keys(config.models)}
       contextWindow={contextWindow}
       history={history}
-      compact={() =>
-        compactSession({
-          store: runtime.store,
-          runner: runtime.runner,
-          model: runtime.model,
-          controller,
-          ui,
-          contextWindow,
-        })
-      }
+      {...(backend.compact && { compact: () => backend.compact?.(controller, ui) ?? Promise.resolve() })}
+      modelSwitch={backend.modelSwitch}
       listFiles={listFiles}
       submitPrompt={submitPrompt}
       openPicker={options.resume === ""}
@@ -131,6 +150,7 @@ async function runApp(options: InteractiveOptions, io: TtyIo, runtime: EmbeddedR
   try {
     await instance.waitUntilExit();
   } finally {
+    stopFollowing();
     io.stdout.write(BRACKETED_PASTE_OFF);
   }
   controller.interrupt();

@@ -246,7 +246,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
     expect(app.frame()).not.toContain("Resume a session");
   });
 
-  it("compacts with /compact into a new session that starts from the summary", async () => {
+  it("compacts with /compact in place: the same session continues from the summary, the chat keeps its history", async () => {
     fx = await uiFixture([
       { content: [{ type: "text", text: "We changed calc.js." }] },
       { content: [{ type: "text", text: "The user asked about calc.js; it was changed." }] },
@@ -262,14 +262,20 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
     await app.type("/compact");
     await app.press(KEY.enter);
     await app.waitFor("Compacted");
-    expect(fx.controller.sessionId).not.toBe(first);
+    expect(fx.controller.sessionId).toBe(first);
     expect(app.frame()).toContain("Summary of the earlier conversation");
+    expect(app.frame()).toContain("We changed calc.js.");
     await app.type("go on");
     await app.press(KEY.enter);
     await app.waitFor("Continuing.");
     const sent = JSON.stringify(fx.llm.requests[2]?.body);
     expect(sent).toContain("The user asked about calc.js; it was changed.");
     expect(sent).not.toContain("We changed calc.js.");
+    // The log keeps everything, the summary request's cost included.
+    const log = await fx.store.events(first ?? "");
+    expect(log.filter((event) => event.type === "usage")).toHaveLength(3);
+    const streamed = log.map((event) => (event.type === "text_delta" ? event.text : "")).join("");
+    expect(streamed).toContain("We changed calc.js.");
   });
 
   it("edits the prompt with opt-in vim keys and runs :ai prompts", async () => {

@@ -21,6 +21,14 @@ describe("interactive arguments", () => {
     expect(parseCliArgs(["-r", "--model", "m"], "/r")).toMatchObject({ resume: "", model: "m" });
   });
 
+  it("takes --worktree and --gateway in interactive mode too", () => {
+    expect(parseCliArgs(["--worktree", "feature", "--gateway", "127.0.0.1:50051"], "/r")).toMatchObject({
+      command: "interactive",
+      worktree: "feature",
+      gateway: "127.0.0.1:50051",
+    });
+  });
+
   it("still needs an id with -p", () => {
     expect(() => parseCliArgs(["-p", "task", "--resume"], "/r")).toThrow(CliError);
     expect(parseCliArgs(["-p", "task", "--resume", "abc"], "/r")).toMatchObject({

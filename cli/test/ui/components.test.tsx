@@ -1,7 +1,6 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { DiffView } from "../../src/ui/components/DiffView.js";
-import { Dock } from "../../src/ui/components/Dock.js";
 import { StatusLine } from "../../src/ui/components/StatusLine.js";
 import { ToolCard } from "../../src/ui/components/ToolCard.js";
 import { initialState } from "../../src/ui/state/reducer.js";
@@ -74,50 +73,5 @@ describe("components", () => {
       render(<StatusLine state={state} contextWindow={200_000} hint={undefined} />).lastFrame() ?? "",
     );
     expect(frame).toContain("claude-sonnet-4-5 · auto-edit · $0.12 · ctx 150k/200k (75%)");
-  });
-
-  it("lays out the split panels side by side: metrics, changed files as a tree, tasks and the latest diff", () => {
-    const base = initialState({ model: "m1" });
-    const state = {
-      ...base,
-      layout: "split" as const,
-      usage: { ...base.usage, inputTokens: 1000, cacheReadTokens: 3000, outputTokens: 500, costUsd: 0.05 },
-      todos: [
-        { content: "read code", status: "completed" as const },
-        { content: "fix bug", status: "in_progress" as const },
-      ],
-      items: [
-        {
-          kind: "tool" as const,
-          id: "t",
-          callId: "c",
-          name: "edit_file",
-          argumentsJson: "{}",
-          status: "done" as const,
-          startedAt: 0,
-          approval: { requestId: "r", kind: "edit" as const, summary: "Edit a.js", diff: DIFF },
-        },
-      ],
-    };
-    const files = [
-      { code: " M", path: "src/ui/app.ts" },
-      { code: "??", path: "notes.md" },
-    ];
-    const frame = stripAnsi(
-      render(
-        <Dock state={state} files={files} width={160} height={6} contextWindow={200_000} />,
-      ).lastFrame() ?? "",
-    );
-    const lines = frame.split("\n");
-    expect(lines.find((line) => line.includes("Metrics"))).toMatch(
-      /Metrics.*Changed files.*Tasks 1\/2.*Diff · edit_file/,
-    );
-    expect(frame).toContain("model      m1");
-    expect(frame).toContain("cache hits 75%");
-    expect(frame).toContain("?? notes.md");
-    expect(frame).toContain("│ src/ ");
-    expect(frame).toContain("│   ui/ ");
-    expect(frame).toContain("M  app.ts");
-    expect(frame).toContain("+brandNew();");
   });
 });

@@ -6,6 +6,7 @@ import { createModelClient, type LlmClient, loadLlmConfig } from "@toad/llm";
 import { localTools, SessionRunner } from "@toad/session";
 import { MemorySessionStore } from "@toad/store";
 import { type MockLlmServer, type ScriptedTurn, startMockLlm } from "@toad/testkit";
+import { fromLastSummary } from "../../src/runtime.js";
 import { SessionController } from "../../src/ui/controller/session-controller.js";
 import { initialState } from "../../src/ui/state/reducer.js";
 import { createUiStore, type UiStore } from "../../src/ui/state/store.js";
@@ -45,6 +46,7 @@ export async function uiFixture(
   const runner = new SessionRunner({
     store,
     model,
+    conversationStart: fromLastSummary,
     tools: (session, beforeWrite) =>
       localTools({ workspaceRoot: session.cwd, beforeWrite, logger: { warn: () => {} } }),
   });

@@ -1,4 +1,5 @@
 import { render } from "ink-testing-library";
+import { fromLastSummary } from "../../src/runtime.js";
 import { App } from "../../src/ui/components/App.js";
 import { compactSession } from "../../src/ui/controller/compact.js";
 import { expandMentions, listFiles } from "../../src/ui/controller/files.js";
@@ -30,7 +31,7 @@ export async function renderApp(fx: UiFixture, options: { compact?: boolean } = 
       controller={fx.controller}
       store={fx.store}
       cwd={fx.repo}
-      models={[MODEL]}
+      models={[MODEL, "claude-opus-4-5"]}
       contextWindow={(model) => (model === MODEL ? 200_000 : undefined)}
       history={history}
       {...(options.compact && {
@@ -42,6 +43,7 @@ export async function renderApp(fx: UiFixture, options: { compact?: boolean } = 
             controller: fx.controller,
             ui: fx.ui,
             contextWindow: () => 200_000,
+            conversationStart: fromLastSummary,
           }),
       })}
       listFiles={listFiles}
@@ -86,6 +88,7 @@ export const KEY = {
   ctrlO: "\u000f",
   up: "\u001b[A",
   down: "\u001b[B",
+  left: "\u001b[D",
 };
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseColonLine, type VimState, vimNormalKey } from "../../src/ui/state/vim.js";
+import {
+  parseColonLine,
+  type VimState,
+  vimNormalKey,
+  vimVisualKey,
+  visualRange,
+} from "../../src/ui/state/vim.js";
 
 const normal = (text: string, cursor: number): VimState => ({
   mode: "normal",
@@ -60,5 +66,46 @@ describe(": lines", () => {
     expect(parseColonLine(":mode plan")).toEqual({ kind: "slash", line: "/mode plan" });
     expect(parseColonLine(":q")).toEqual({ kind: "quit" });
     expect(parseColonLine(":")).toBeUndefined();
+  });
+});
+
+/** Keys through Normal and Visual mode, as the prompt editor routes them. */
+const modal = (state: VimState, sequence: string) =>
+  [...sequence].reduce(
+    (current, key) => (current.mode === "visual" ? vimVisualKey(current, key) : vimNormalKey(current, key)),
+    state,
+  );
+
+describe("vim keys (Visual mode)", () => {
+  it("v starts a selection at the cursor and motions extend it", () => {
+    const state = modal(normal("one two three", 4), "vw");
+    expect(state.mode).toBe("visual");
+    expect(visualRange(state.anchor, state.editor)).toEqual([4, 9]);
+    const back = modal(normal("one two three", 8), "vb");
+    expect(visualRange(back.anchor, back.editor)).toEqual([4, 9]);
+  });
+
+  it("d deletes the selection into the register and p puts it back", () => {
+    const cut = modal(normal("one two three", 4), "vlld");
+    expect(cut).toMatchObject({ mode: "normal", editor: { text: "one  three" }, register: "two" });
+    const pasted = modal(cut, "$p");
+    expect(pasted.editor.text).toBe("one  threetwo");
+  });
+
+  it("y copies without changing the text; c replaces the selection in Insert mode", () => {
+    const yanked = modal(normal("alpha beta", 0), "vlllly");
+    expect(yanked).toMatchObject({
+      mode: "normal",
+      editor: { text: "alpha beta", cursor: 0 },
+      register: "alpha",
+    });
+    const changed = modal(normal("alpha beta", 6), "v$c");
+    expect(changed).toMatchObject({ mode: "insert", editor: { text: "alpha ", cursor: 6 } });
+  });
+
+  it("editing keys of Normal mode do nothing in Visual mode, and v leaves it", () => {
+    const state = modal(normal("abc", 0), "vli");
+    expect(state).toMatchObject({ mode: "visual", editor: { text: "abc", cursor: 1 } });
+    expect(modal(state, "v").mode).toBe("normal");
   });
 });

@@ -1,5 +1,6 @@
 import { PERMISSION_MODES, type PermissionMode } from "@toad/core";
 import { formatCost, formatTokens } from "../components/StatusLine.js";
+import { PANELS } from "../state/types.js";
 import { workingTreeDiff } from "./git.js";
 import type { CommandContext, SlashCommand } from "./types.js";
 
@@ -17,7 +18,8 @@ export const KEYS_HELP = [
   "enter send · alt+enter or \\ then enter: new line · ↑/↓ history",
   "esc interrupt the agent · ctrl+c twice exit · ctrl+p command palette",
   "ctrl+o expand tool results and thinking · shift+tab cycle permission mode",
-  "ctrl+b split layout (panels) · ctrl+t todo list",
+  "ctrl+b split layout (full screen, the chat beside a panel) · pgup/pgdn scroll it · ctrl+t todo list",
+  "ctrl+g Agent mode: j/k select · enter expand a card · a accept / d dismiss / e edit an edit · :ai PROMPT",
   "@path attach a file · / commands (tab completes)",
 ];
 
@@ -38,7 +40,7 @@ export const BUILTIN_COMMANDS: readonly SlashCommand[] = [
   },
   {
     name: "model",
-    summary: "show or choose the model (before the first prompt of a session)",
+    summary: "show or choose the model (takes effect from the next prompt)",
     args: "[id]",
     run(ctx, arg) {
       const state = ctx.ui.getState();
@@ -57,15 +59,20 @@ export const BUILTIN_COMMANDS: readonly SlashCommand[] = [
         warn(ctx, `Unknown model "${arg}". Known: auto, ${ctx.models.join(", ")}`);
         return;
       }
-      if (ctx.controller.sessionId !== undefined) {
+      if (!ctx.modelSwitch && ctx.controller.sessionId !== undefined) {
         warn(
           ctx,
-          "This session has started with its model; /clear starts a new session, then choose with /model.",
+          "Sessions on a gateway keep their model; /clear starts a new session, then choose with /model.",
         );
         return;
       }
       ctx.ui.dispatch({ type: "set_model", model: arg });
-      info(ctx, `Model: ${arg}`);
+      info(
+        ctx,
+        ctx.controller.sessionId === undefined
+          ? `Model: ${arg}`
+          : `Model: ${arg}, from the next prompt on (the conversation so far goes with it).`,
+      );
     },
   },
   {
@@ -110,6 +117,8 @@ export const BUILTIN_COMMANDS: readonly SlashCommand[] = [
     async run(ctx) {
       const sessionId = ctx.controller.sessionId;
       if (sessionId === undefined) return warn(ctx, "Nothing to undo: no edit in this session.");
+      if (!ctx.store.undo)
+        return warn(ctx, "Undo needs the local session store (not available over a gateway).");
       const result = await ctx.store.undo(sessionId);
       if (!result.ok) return warn(ctx, result.error.message);
       const files = result.value.files.map(
@@ -172,25 +181,49 @@ export const BUILTIN_COMMANDS: readonly SlashCommand[] = [
   },
   {
     name: "layout",
-    summary: "focus (conversation only) or split (metrics, changed files, tasks, diff panels); ctrl+b",
-    args: "[focus|split]",
+    summary: "focus (the chat alone) or split (full screen: the chat beside a panel); ctrl+b",
+    args: "[focus|split] [diff|todos|files|metrics]",
     run(ctx, arg) {
+      const [name = "", panelName] = arg.split(/\s+/);
       const current = ctx.ui.getState().layout;
-      const layout = arg === "focus" || arg === "split" ? arg : current === "split" ? "focus" : "split";
-      if (arg !== "" && arg !== layout) return warn(ctx, `Unknown layout "${arg}": focus or split`);
+      const layout = name === "focus" || name === "split" ? name : current === "split" ? "focus" : "split";
+      if (name !== "" && name !== layout) return warn(ctx, `Unknown layout "${name}": focus or split`);
+      if (panelName !== undefined) {
+        const panel = PANELS.find((candidate) => candidate === panelName);
+        if (!panel) return warn(ctx, `Unknown panel "${panelName}": ${PANELS.join(", ")}`);
+        ctx.ui.dispatch({ type: "set_panel", panel });
+      }
       ctx.ui.dispatch({ type: "set_layout", layout });
     },
   },
   {
+    name: "panel",
+    summary: "the split layout's side panel: diff | todos | files | metrics (1-4 in Agent mode)",
+    args: "[panel]",
+    run(ctx, arg) {
+      const panel = PANELS.find((candidate) => candidate === arg);
+      if (!panel) return warn(ctx, `Choose a panel: ${PANELS.join(", ")}`);
+      ctx.ui.dispatch({ type: "set_panel", panel });
+      ctx.ui.dispatch({ type: "set_layout", layout: "split" });
+    },
+  },
+  {
+    name: "agent",
+    summary: "Agent mode: j/k select messages and cards, enter expands, a/d/e answer an edit; ctrl+g",
+    run(ctx) {
+      ctx.ui.dispatch({ type: "set_agent_mode", on: !ctx.ui.getState().agentMode });
+    },
+  },
+  {
     name: "vim",
-    summary: "vim keys in the prompt on or off (Normal/Insert modes, :ai PROMPT, :q)",
+    summary: "vim keys in the prompt on or off (Normal/Insert/Visual modes, :ai PROMPT, :q)",
     run(ctx) {
       const vim = !ctx.ui.getState().vim;
       ctx.ui.dispatch({ type: "set_vim", vim });
       info(
         ctx,
         vim
-          ? "Vim keys on: esc for Normal mode, i to insert, : for commands (:ai PROMPT, :q)."
+          ? "Vim keys on: esc for Normal mode, i to insert, v to select, : for commands (:ai PROMPT, :q)."
           : "Vim keys off.",
       );
     },

@@ -6,7 +6,10 @@ import type { UiStore } from "../state/store.js";
 export interface CommandContext {
   controller: SessionController;
   ui: UiStore;
-  store: SessionStore;
+  /** Sessions of this directory; `undo` only where the checkpoints are local. */
+  store: Pick<SessionStore, "list"> & Partial<Pick<SessionStore, "undo">>;
+  /** `/model` may change the model of a started session (the embedded runner takes it per run). */
+  modelSwitch: boolean;
   cwd: string;
   /** Model ids from the registry. */
   models: readonly string[];

@@ -9,14 +9,18 @@ import { usePromptInput } from "../hooks/usePromptInput.js";
 import { useTerminalSize } from "../hooks/useTerminalSize.js";
 import { preloadHighlighter } from "../render/highlight.js";
 import type { PromptHistory } from "../state/history.js";
+import { pendingCard } from "../state/reducer.js";
+import { CLEAR_SCREEN, isFullScreen } from "../state/screen.js";
 import type { UiStore } from "../state/store.js";
 import type { ChatItem } from "../state/types.js";
+import { type ChatWindow, chatWindow, estimateRows } from "../state/viewport.js";
 import { ApprovalPrompt } from "./ApprovalPrompt.js";
-import { Dock } from "./Dock.js";
+import { ChatViewport } from "./ChatViewport.js";
 import { HistoryItem } from "./HistoryItem.js";
 import { InputBox } from "./InputBox.js";
 import { LiveArea } from "./LiveArea.js";
 import { Palette } from "./Palette.js";
+import { SidePanel } from "./panels/SidePanel.js";
 import { SessionPicker } from "./SessionPicker.js";
 import { StatusLine } from "./StatusLine.js";
 import { TodoPanel } from "./TodoPanel.js";
@@ -35,11 +39,13 @@ export interface AppProps {
   submitPrompt(text: string): Promise<void>;
   /** Opens the session picker on start (`toad --resume` without an id). */
   openPicker?: boolean;
+  /** `/model` may change a started session's model (false over a gateway). */
+  modelSwitch?: boolean;
   /** Called when the person quits (before Ink unmounts). */
   onExit?: () => void;
 }
 
-export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+export { CLEAR_SCREEN };
 
 /** The interactive terminal UI: history (printed once), the live turn, approvals, input and status. */
 export function App(props: AppProps) {
@@ -74,29 +80,44 @@ export function App(props: AppProps) {
       store: props.store,
       cwd: props.cwd,
       models: props.models,
+      modelSwitch: props.modelSwitch ?? true,
       compact: props.compact,
       exit,
       clearScreen,
       openSessionPicker: () => openPicker.current(),
     }),
-    [controller, ui, props.store, props.cwd, props.models, props.compact, exit, clearScreen],
+    [
+      controller,
+      ui,
+      props.store,
+      props.cwd,
+      props.models,
+      props.modelSwitch,
+      props.compact,
+      exit,
+      clearScreen,
+    ],
   );
 
+  /** The repository's files, listed on first use and again after each run. */
+  const repositoryFiles = () => {
+    if (!filesRequested.current) {
+      filesRequested.current = true;
+      props.listFiles(props.cwd).then(setFiles, () => setFiles([]));
+    }
+    return files;
+  };
   const input = usePromptInput({
     commands: BUILTIN_COMMANDS,
     history: () => props.history.entries(),
-    files: () => {
-      if (!filesRequested.current) {
-        filesRequested.current = true;
-        props.listFiles(props.cwd).then(setFiles, () => setFiles([]));
-      }
-      return files;
-    },
+    files: repositoryFiles,
     onSubmit: (text) => keys.submit(text),
     vim: state.vim,
   });
 
+  const lastWindow = useRef<ChatWindow | undefined>(undefined);
   const keys = useAppKeys({
+    chatWindow: () => lastWindow.current,
     ui,
     controller,
     input,
@@ -120,20 +141,106 @@ export function App(props: AppProps) {
     void preloadHighlighter();
   }, []);
 
-  const gitFiles = useGitStatus(
-    props.cwd,
-    state.layout === "split",
-    state.items.length + (state.running ? 0 : 0.5),
-  );
   const printed = useMemo(
     () => printedItems(state.items, state.printedFrom),
     [state.items, state.printedFrom],
   );
-  const pending = state.live.tools.find(
-    (card) => card.status === "approval" && card.approval?.decision === undefined,
-  );
+  const fullScreen = isFullScreen(state);
+  const split = state.layout === "split";
+  const gitFiles = useGitStatus(props.cwd, split, state.items.length + (state.running ? 0 : 0.5));
+  // The file tree lists the repository once per run (the agent may add files).
+  const treeFiles = split && state.panel === "files" ? repositoryFiles() : undefined;
+  const pending = pendingCard(state);
   // The live area must stay shorter than the terminal (see state/clip.ts).
   const liveBudget = Math.max(4, rows - 10);
+
+  const bottom = (
+    <>
+      {pending && (
+        <ApprovalPrompt
+          card={pending}
+          width={columns}
+          maxLines={fullScreen ? Math.max(3, Math.floor(rows / 4)) : Math.max(4, rows - 16)}
+          editing={keys.approvalEdit?.editor}
+          editError={keys.approvalEdit?.error}
+          agentMode={state.agentMode}
+        />
+      )}
+      {keys.overlay.kind === "palette" && (
+        <Palette query={keys.overlay.query} items={keys.paletteItems} selected={keys.overlay.selected} />
+      )}
+      {keys.overlay.kind === "sessions" && (
+        <SessionPicker
+          sessions={keys.overlay.sessions}
+          selected={keys.overlay.selected}
+          currentId={controller.sessionId}
+        />
+      )}
+      {!fullScreen && keys.showTodos && state.todos.length > 0 && <TodoPanel todos={state.todos} />}
+      <Box marginTop={fullScreen ? 0 : 1} flexDirection="column" flexShrink={0}>
+        <InputBox
+          editor={input.editor}
+          placeholder={
+            state.agentMode
+              ? "agent mode: j/k select · enter expand · : command · i or esc back to the prompt"
+              : state.running
+                ? "type ahead: sent when the agent is done"
+                : "ask toad, / for commands, @ to attach a file"
+          }
+          focused={keys.overlay.kind === "none" && !pending && !state.agentMode}
+          suggestions={keys.overlay.kind === "none" ? input.suggestions : []}
+          selected={input.selected}
+          queued={state.queued}
+          selection={input.selection}
+        />
+        <StatusLine
+          state={state}
+          contextWindow={props.contextWindow(state.activeModel ?? state.model)}
+          hint={keys.hint ?? modeHint(state.agentMode, input.vimMode, input.editor.text, keys.commandLine)}
+        />
+      </Box>
+    </>
+  );
+
+  if (fullScreen) {
+    const panelWidth = split ? Math.max(30, Math.min(70, Math.floor(columns * 0.4))) : 0;
+    const chatWidth = columns - panelWidth;
+    // Generous on purpose: the viewport clips what does not fit.
+    const chatRows = Math.max(4, rows - 5 - state.queued.length);
+    const window = chatWindow(state.items.length, state.view, chatRows, (index) => {
+      const item = state.items[index];
+      return item ? estimateRows(item, chatWidth - 2, state.verbose || state.expanded.includes(item.id)) : 1;
+    });
+    lastWindow.current = window;
+    return (
+      // One row short of the terminal: a frame as tall as the screen makes Ink redraw it whole.
+      <Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
+        <Box flexGrow={1} flexShrink={1} overflow="hidden">
+          <ChatViewport
+            state={state}
+            window={window}
+            width={chatWidth}
+            height={chatRows}
+            runStartedAt={runStartedAt}
+          />
+          {split && (
+            <SidePanel
+              state={state}
+              files={treeFiles}
+              changes={gitFiles}
+              width={panelWidth}
+              height={chatRows}
+              contextWindow={props.contextWindow(state.activeModel ?? state.model)}
+            />
+          )}
+        </Box>
+        <Box flexDirection="column" flexShrink={0}>
+          {bottom}
+        </Box>
+      </Box>
+    );
+  }
+  lastWindow.current = undefined;
 
   return (
     <Box flexDirection="column">
@@ -152,58 +259,22 @@ export function App(props: AppProps) {
         width={columns}
         maxRows={pending ? Math.max(3, Math.floor(liveBudget / 3)) : liveBudget}
       />
-      {pending && (
-        <ApprovalPrompt
-          card={pending}
-          width={columns}
-          maxLines={Math.max(4, rows - 16)}
-          editing={keys.approvalEdit?.editor}
-          editError={keys.approvalEdit?.error}
-        />
-      )}
-      {keys.overlay.kind === "palette" && (
-        <Palette query={keys.overlay.query} items={keys.paletteItems} selected={keys.overlay.selected} />
-      )}
-      {keys.overlay.kind === "sessions" && (
-        <SessionPicker
-          sessions={keys.overlay.sessions}
-          selected={keys.overlay.selected}
-          currentId={controller.sessionId}
-        />
-      )}
-      {/* The live area must stay shorter than the terminal: an approval takes the dock's place on small screens. */}
-      {state.layout === "split" && !(pending && rows < 45) ? (
-        <Dock
-          state={state}
-          files={gitFiles}
-          width={columns}
-          height={Math.max(3, Math.min(8, rows - 22))}
-          contextWindow={props.contextWindow(state.activeModel ?? state.model)}
-        />
-      ) : (
-        keys.showTodos && state.todos.length > 0 && <TodoPanel todos={state.todos} />
-      )}
-      <Box marginTop={1} flexDirection="column">
-        <InputBox
-          editor={input.editor}
-          placeholder={
-            state.running
-              ? "type ahead: sent when the agent is done"
-              : "ask toad, / for commands, @ to attach a file"
-          }
-          focused={keys.overlay.kind === "none" && !pending}
-          suggestions={keys.overlay.kind === "none" ? input.suggestions : []}
-          selected={input.selected}
-          queued={state.queued}
-        />
-        <StatusLine
-          state={state}
-          contextWindow={props.contextWindow(state.activeModel ?? state.model)}
-          hint={keys.hint ?? (input.vimMode ? `-- ${input.vimMode.toUpperCase()} --` : undefined)}
-        />
-      </Box>
+      {bottom}
     </Box>
   );
+}
+
+/** The status line's mode: Agent mode, or the vim mode (a `:` line is Command mode). */
+function modeHint(
+  agentMode: boolean,
+  vimMode: string | undefined,
+  text: string,
+  commandLine: boolean,
+): string | undefined {
+  if (agentMode) return "-- AGENT --";
+  if (text.startsWith(":") && (commandLine || vimMode === "insert")) return "-- COMMAND --";
+  if (vimMode === undefined) return undefined;
+  return `-- ${vimMode.toUpperCase()} --`;
 }
 
 /** The printed part of the history, after a note of what a long restored session leaves out. */
@@ -213,7 +284,7 @@ function printedItems(items: ChatItem[], from: number): ChatItem[] {
     kind: "notice",
     id: `earlier-${from}`,
     level: "info",
-    text: `⋯ ${from} earlier items of this session are not shown (all of them stay in the session log)`,
+    text: `⋯ ${from} earlier items of this session are not printed here (ctrl+b or ctrl+g scrolls them all)`,
   };
   return [note, ...items.slice(from)];
 }

@@ -11,12 +11,15 @@ export function ApprovalPrompt({
   maxLines,
   editing,
   editError,
+  agentMode = false,
 }: {
   card: ToolCardItem;
   width: number;
   maxLines: number;
   editing: EditorState | undefined;
   editError: string | undefined;
+  /** Agent mode answers with a (accept), d (dismiss), e (edit). */
+  agentMode?: boolean;
 }) {
   const approval = card.approval;
   if (!approval) return null;
@@ -54,6 +57,11 @@ export function ApprovalPrompt({
           </Box>
           {editError !== undefined && <Text color="red">{editError}</Text>}
         </Box>
+      ) : agentMode ? (
+        <Text>
+          <Key k="a" label="accept" /> <Key k="d" label="dismiss" /> <Key k="e" label="edit then run" />{" "}
+          <Key k="A" label={`always (${card.name})`} /> <Key k="esc" label="interrupt" />
+        </Text>
       ) : (
         <Text>
           <Key k="y" label="yes" /> <Key k="n" label="no" /> <Key k="a" label={`always (${card.name})`} />{" "}

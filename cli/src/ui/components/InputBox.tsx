@@ -14,6 +14,7 @@ export function InputBox({
   suggestions,
   selected,
   queued,
+  selection,
 }: {
   editor: EditorState;
   placeholder: string;
@@ -21,6 +22,8 @@ export function InputBox({
   suggestions: readonly Suggestion[];
   selected: number;
   queued: readonly string[];
+  /** Vim Visual mode's selection, [start, end). */
+  selection?: [number, number] | undefined;
 }) {
   return (
     <Box flexDirection="column">
@@ -33,7 +36,17 @@ export function InputBox({
           {"› "}
         </Text>
         <Box flexShrink={1} flexGrow={1}>
-          <EditorText editor={editor} placeholder={placeholder} focused={focused} />
+          {selection && focused ? (
+            <Text>
+              {editor.text.slice(0, selection[0])}
+              <Text inverse color="magenta">
+                {editor.text.slice(selection[0], selection[1])}
+              </Text>
+              {editor.text.slice(selection[1])}
+            </Text>
+          ) : (
+            <EditorText editor={editor} placeholder={placeholder} focused={focused} />
+          )}
         </Box>
       </Box>
       {suggestions.length > 0 && <SuggestionList suggestions={suggestions} selected={selected} />}

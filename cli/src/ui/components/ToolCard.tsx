@@ -69,7 +69,8 @@ function Result({ card, expanded, width }: { card: ToolCardItem; expanded: boole
       <Line text={summary} {...(isError ? { color: card.status === "denied" ? "yellow" : "red" } : {})} />
     );
   }
-  const lines = card.output.split("\n");
+  // Tabs would be measured as one column and drawn as up to eight: the layout needs spaces.
+  const lines = card.output.replace(/\t/g, "  ").split("\n");
   const shown = lines.slice(0, RESULT_LINES);
   return (
     <Box flexDirection="column" paddingLeft={2}>

@@ -14,14 +14,19 @@ export interface RunnerPort {
 
 export interface SessionControllerDeps {
   runner: RunnerPort;
-  store: SessionStore;
+  store: Pick<SessionStore, "events">;
   ui: UiStore;
   cwd: string;
   /** How many items of a restored history to print (default `PRINTED_HISTORY`). */
   printedHistory?: number;
 }
 
-export const PRINTED_HISTORY = 200;
+/**
+ * Printing is the cost of opening a long session (a rendered markdown item
+ * takes milliseconds), so the scrollback gets the recent part; the full-screen
+ * view (ctrl+b, ctrl+g) scrolls all of it.
+ */
+export const PRINTED_HISTORY = 80;
 
 /**
  * Drives sessions for the UI: sends prompts through the same `SessionRunner`
@@ -109,12 +114,14 @@ export class SessionController {
     let exit = "error";
     try {
       const session = await this.ensureSession();
-      const mode: PermissionMode = ui.getState().mode;
+      const { mode, model }: { mode: PermissionMode; model: string } = ui.getState();
       const result = await runner.send(session.id, {
         prompt,
         signal,
         approver: this.approver,
         permissionMode: mode,
+        // `/model` may have changed it since the session started.
+        model,
         onEvent: (event) => ui.dispatch({ type: "event", event }),
       });
       exit = result.exit;

@@ -9,9 +9,12 @@ import { editableText, editedArguments } from "../state/approval-edit.js";
 import * as ed from "../state/editor.js";
 import { fuzzyFilter } from "../state/fuzzy.js";
 import type { PromptHistory } from "../state/history.js";
+import { pendingCard } from "../state/reducer.js";
 import type { UiStore } from "../state/store.js";
 import type { ToolCardItem } from "../state/types.js";
+import type { ChatWindow } from "../state/viewport.js";
 import { parseColonLine } from "../state/vim.js";
+import { agentKey, scrollKey } from "./agent-keys.js";
 import { useLatest } from "./useLatest.js";
 import { editKey, type usePromptInput } from "./usePromptInput.js";
 
@@ -34,8 +37,10 @@ export interface AppKeysDeps {
   clearScreen(): void;
   history: PromptHistory;
   submitPrompt(text: string): Promise<void>;
-  store: SessionStore;
+  store: Pick<SessionStore, "list">;
   cwd: string;
+  /** The full-screen viewport's window in the last frame; undefined in the focus layout. */
+  chatWindow(): ChatWindow | undefined;
 }
 
 const EXIT_WINDOW_MS = 2000;
@@ -68,8 +73,12 @@ export function useAppKeys(deps: AppKeysDeps) {
     }
   };
 
+  // A `:` line typed from Agent mode is a command line even without vim keys.
+  const commandLine = useRef(false);
   const submit = (text: string) => {
-    if (d.current.ui.getState().vim && text.startsWith(":")) {
+    const colonAllowed = d.current.ui.getState().vim || commandLine.current;
+    commandLine.current = false;
+    if (colonAllowed && text.startsWith(":")) {
       const colon = parseColonLine(text);
       if (colon?.kind === "quit") return d.current.exit();
       if (colon?.kind === "prompt") return void d.current.submitPrompt(colon.text);
@@ -102,6 +111,21 @@ export function useAppKeys(deps: AppKeysDeps) {
     d.current.clearScreen();
     d.current.ui.dispatch({ type: "toggle_verbose" });
   };
+  const setAgentMode = (on: boolean) => d.current.ui.dispatch({ type: "set_agent_mode", on });
+  const agentContext = {
+    get ui() {
+      return d.current.ui;
+    },
+    window: () => d.current.chatWindow(),
+    pending: () => pendingApproval(),
+    answer: (card: ToolCardItem, decision: "allow" | "deny" | "allow_always") => answer(card, decision),
+    edit: (card: ToolCardItem) => editApproval(card),
+    toPrompt: (text: string) => {
+      commandLine.current = text.startsWith(":");
+      setAgentMode(false);
+      if (text !== "") d.current.input.setText(text);
+    },
+  };
   const toggleLayout = () => {
     const layout = d.current.ui.getState().layout === "split" ? "focus" : "split";
     d.current.ui.dispatch({ type: "set_layout", layout });
@@ -132,6 +156,12 @@ export function useAppKeys(deps: AppKeysDeps) {
         run: () => setShowTodos((on) => !on),
       },
       { id: "pick", label: "Resume a session…", detail: "/resume", run: openSessionPicker },
+      {
+        id: "agent",
+        label: "Agent mode: select messages and cards, answer edits",
+        detail: "ctrl+g",
+        run: () => setAgentMode(true),
+      },
     ];
     const rank = (id: string) => {
       const index = recent.current.indexOf(id);
@@ -163,10 +193,7 @@ export function useAppKeys(deps: AppKeysDeps) {
     }
   };
 
-  const pendingApproval = (): ToolCardItem | undefined =>
-    d.current.ui
-      .getState()
-      .live.tools.find((card) => card.status === "approval" && card.approval?.decision === undefined);
+  const pendingApproval = (): ToolCardItem | undefined => pendingCard(d.current.ui.getState());
 
   const answer = (card: ToolCardItem, decision: "allow" | "deny" | "allow_always", edited?: string) => {
     const requestId = card.approval?.requestId;
@@ -178,6 +205,11 @@ export function useAppKeys(deps: AppKeysDeps) {
         ? { decision, reason: "the user said no" }
         : { decision, ...(edited !== undefined && { editedArgumentsJson: edited }) },
     );
+  };
+
+  const editApproval = (card: ToolCardItem) => {
+    if (card.approval?.requestId === undefined) return;
+    setApprovalEdit({ requestId: card.approval.requestId, editor: ed.editorOf(editableText(card)) });
   };
 
   const approvalKey = (card: ToolCardItem, input: string, key: Key): boolean => {
@@ -212,8 +244,7 @@ export function useAppKeys(deps: AppKeysDeps) {
         return true;
       }
       case "e":
-        if (card.approval?.requestId === undefined) return true;
-        setApprovalEdit({ requestId: card.approval.requestId, editor: ed.editorOf(editableText(card)) });
+        editApproval(card);
         return true;
       default:
         return false;
@@ -286,6 +317,13 @@ export function useAppKeys(deps: AppKeysDeps) {
     }
     if (overlayKey(input, key)) return;
     const card = pendingApproval();
+    const { agentMode } = d.current.ui.getState();
+    const editingApproval =
+      card !== undefined && approvalEdit.current?.requestId === card.approval?.requestId;
+    if (agentMode && !editingApproval && agentKey(agentContext, input, key)) return;
+    if (scrollKey(d.current.ui, d.current.chatWindow(), key)) return;
+    if (key.ctrl && input === "g") return setAgentMode(!agentMode);
+    if (agentMode && key.escape && !d.current.controller.running) return setAgentMode(false);
     if (card && approvalKey(card, input, key)) return;
     // Vim: Esc first leaves Insert mode; in Normal mode it interrupts as usual.
     if (key.escape && d.current.input.vimMode === "insert" && d.current.input.handleKey(input, key)) return;
@@ -311,5 +349,7 @@ export function useAppKeys(deps: AppKeysDeps) {
     showTodos: showTodos.current,
     openSessionPicker,
     submit,
+    /** The prompt holds a `:` command line started from Agent mode. */
+    commandLine: commandLine.current,
   };
 }

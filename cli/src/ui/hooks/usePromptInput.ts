@@ -4,7 +4,7 @@ import type { Suggestion } from "../components/InputBox.js";
 import * as ed from "../state/editor.js";
 import { fuzzyFilter } from "../state/fuzzy.js";
 import { type HistoryCursor, historyDown, historyUp } from "../state/history.js";
-import { type VimMode, vimNormalKey } from "../state/vim.js";
+import { type VimMode, vimNormalKey, vimVisualKey, visualRange } from "../state/vim.js";
 import { isBackspace, type Key, printable } from "./keys.js";
 import { useLatest } from "./useLatest.js";
 
@@ -27,6 +27,8 @@ export function usePromptInput(options: PromptInputOptions) {
   const [dismissed, setDismissed] = useLatest<string | undefined>(undefined);
   const [vimMode, setVimMode] = useLatest<VimMode>("insert");
   const vimPending = useRef<string | undefined>(undefined);
+  const vimAnchor = useRef<number | undefined>(undefined);
+  const vimRegister = useRef<string | undefined>(undefined);
   const historyCursor = useRef<HistoryCursor | undefined>(undefined);
   const opts = useRef(options);
   opts.current = options;
@@ -146,6 +148,11 @@ export function usePromptInput(options: PromptInputOptions) {
       setEditor(ed.left(editor.current));
       return true;
     }
+    if (key.escape && vimMode.current === "visual") {
+      vimAnchor.current = undefined;
+      setVimMode("normal");
+      return true;
+    }
     if (key.escape || key.return || key.upArrow || key.downArrow || key.ctrl || key.tab) return false;
     if (input === ":" && editor.current.text === "") {
       change(ed.editorOf(":"));
@@ -153,8 +160,17 @@ export function usePromptInput(options: PromptInputOptions) {
       return true;
     }
     if (input.length !== 1) return true;
-    const next = vimNormalKey({ mode: "normal", editor: editor.current, pending: vimPending.current }, input);
+    const state = {
+      mode: vimMode.current,
+      editor: editor.current,
+      pending: vimPending.current,
+      ...(vimAnchor.current !== undefined && { anchor: vimAnchor.current }),
+      ...(vimRegister.current !== undefined && { register: vimRegister.current }),
+    };
+    const next = vimMode.current === "visual" ? vimVisualKey(state, input) : vimNormalKey(state, input);
     vimPending.current = next.pending;
+    vimAnchor.current = next.mode === "visual" ? next.anchor : undefined;
+    vimRegister.current = next.register;
     if (next.editor !== editor.current) change(next.editor);
     setVimMode(next.mode);
     return true;
@@ -162,6 +178,11 @@ export function usePromptInput(options: PromptInputOptions) {
 
   return {
     vimMode: opts.current.vim ? vimMode.current : undefined,
+    /** Visual mode's selection, [start, end) in the editor's text. */
+    selection:
+      opts.current.vim && vimMode.current === "visual"
+        ? visualRange(vimAnchor.current, editor.current)
+        : undefined,
     editor: editor.current,
     suggestions: completion?.items ?? [],
     selected: Math.min(selected.current, Math.max(0, (completion?.items.length ?? 1) - 1)),

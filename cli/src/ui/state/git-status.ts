@@ -48,3 +48,47 @@ export function statusTree(entries: readonly StatusEntry[]): TreeLine[] {
   }
   return lines;
 }
+
+export interface FileTreeLine extends TreeLine {
+  /** A folded directory: how many files it holds (none of them changed). */
+  files?: number;
+}
+
+/**
+ * The repository's files as a tree with git status: folders holding a change
+ * open, the others fold to one line with their file count, so the tree fits a
+ * panel in any repository.
+ */
+export function fileTree(paths: readonly string[], changes: readonly StatusEntry[]): FileTreeLine[] {
+  const codes = new Map(changes.map((entry) => [entry.path, entry.code]));
+  const all = [...new Set([...paths, ...codes.keys()])].sort((a, b) => a.localeCompare(b));
+  const lines: FileTreeLine[] = [];
+  const walk = (prefix: string, depth: number, relative: string[]) => {
+    const folders = new Map<string, string[]>();
+    const files: string[] = [];
+    for (const path of relative) {
+      const slash = path.indexOf("/");
+      if (slash === -1) files.push(path);
+      else {
+        const name = path.slice(0, slash);
+        folders.set(name, [...(folders.get(name) ?? []), path.slice(slash + 1)]);
+      }
+    }
+    for (const [name, inside] of folders) {
+      const key = `${prefix}${name}`;
+      const changed = inside.some((path) => codes.has(`${key}/${path}`));
+      if (!changed) {
+        lines.push({ key, depth, name: `${name}/`, files: inside.length });
+        continue;
+      }
+      lines.push({ key, depth, name: `${name}/` });
+      walk(`${key}/`, depth + 1, inside);
+    }
+    for (const name of files) {
+      const code = codes.get(`${prefix}${name}`);
+      lines.push({ key: `${prefix}${name}`, depth, name, ...(code !== undefined && { code }) });
+    }
+  };
+  walk("", 0, all);
+  return lines;
+}

@@ -1,7 +1,17 @@
 import type { AgentEvent, PermissionMode } from "@toad/core";
+import { SUMMARY_OPEN } from "@toad/llm";
 import { splitStreaming } from "./split.js";
 import { parseArgs } from "./tool-summary.js";
-import type { ChatItem, LiveTurn, NoticeLevel, TodoEntry, ToolCardItem, UiState } from "./types.js";
+import type {
+  ChatItem,
+  ChatView,
+  LiveTurn,
+  NoticeLevel,
+  PanelKind,
+  TodoEntry,
+  ToolCardItem,
+  UiState,
+} from "./types.js";
 
 /**
  * The UI's state as a pure fold over the core event stream plus a few UI
@@ -23,7 +33,13 @@ export type UiAction =
   /** Prints only the last `keep` items of a restored history. */
   | { type: "trim_history"; keep: number }
   | { type: "set_layout"; layout: UiState["layout"] }
-  | { type: "set_vim"; vim: boolean };
+  | { type: "set_vim"; vim: boolean }
+  | { type: "set_panel"; panel: PanelKind }
+  | { type: "set_agent_mode"; on: boolean }
+  /** Agent mode: select an entry (clamped to the conversation). */
+  | { type: "select"; index: number }
+  | { type: "toggle_expanded"; id: string }
+  | { type: "set_view"; view: ChatView };
 
 export interface InitialOptions {
   model?: string;
@@ -50,6 +66,11 @@ export function initialState(options: InitialOptions = {}): UiState {
     epoch: 0,
     verbose: false,
     layout: "focus",
+    panel: "metrics",
+    agentMode: false,
+    selected: undefined,
+    expanded: [],
+    view: undefined,
     vim: options.vim ?? false,
     maxTailLines: options.maxTailLines ?? 20,
     nextId: 1,
@@ -70,8 +91,13 @@ function emptyUsage(): UiState["usage"] {
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
-    case "event":
-      return reduceEvent(state, action.event);
+    case "event": {
+      const next = reduceEvent(state, action.event);
+      // Agent mode: a proposed edit takes the selection, so a/d/e act on what is shown.
+      if (next.agentMode && action.event.type === "approval_request")
+        return { ...next, selected: pendingIndex(next) ?? next.selected, view: undefined };
+      return next;
+    }
     case "run_started":
       return { ...state, running: true };
     case "run_finished": {
@@ -89,6 +115,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         ...initialState({ model: state.model, mode: state.mode, maxTailLines: state.maxTailLines }),
         verbose: state.verbose,
         layout: state.layout,
+        panel: state.panel,
+        agentMode: state.agentMode,
         vim: state.vim,
         queued: state.queued,
         epoch: state.epoch + 1,
@@ -105,7 +133,30 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case "set_vim":
       return { ...state, vim: action.vim };
     case "set_layout":
-      return { ...state, layout: action.layout };
+      return { ...state, layout: action.layout, view: undefined };
+    case "set_panel":
+      return { ...state, panel: action.panel };
+    case "set_agent_mode":
+      return {
+        ...state,
+        agentMode: action.on,
+        selected: action.on ? (pendingIndex(state) ?? lastIndex(state)) : undefined,
+        view: undefined,
+      };
+    case "select": {
+      const last = lastIndex(state);
+      if (last === undefined) return state;
+      return { ...state, selected: Math.max(0, Math.min(last, action.index)) };
+    }
+    case "toggle_expanded":
+      return {
+        ...state,
+        expanded: state.expanded.includes(action.id)
+          ? state.expanded.filter((id) => id !== action.id)
+          : [...state.expanded, action.id],
+      };
+    case "set_view":
+      return { ...state, view: action.view };
     case "trim_history":
       return { ...state, printedFrom: Math.max(state.printedFrom, state.items.length - action.keep) };
     case "show_diff":
@@ -129,8 +180,16 @@ export function reduceEvent(state: UiState, event: AgentEvent): UiState {
       );
     case "user_message": {
       const settled = settleLive(state);
+      // After /compact the next request starts from the summary: that is the context now.
+      const compacted = event.text.startsWith(SUMMARY_OPEN);
       return push(
-        { ...settled, sessionId: event.sessionId },
+        {
+          ...settled,
+          sessionId: event.sessionId,
+          ...(compacted && {
+            usage: { ...settled.usage, contextTokens: Math.ceil(event.text.length / 4) },
+          }),
+        },
         { kind: "user", id: `u${event.seq}`, text: event.text },
       );
     }
@@ -370,6 +429,25 @@ function updateTool(
 
 function setLive(state: UiState, change: Partial<LiveTurn>): UiState {
   return { ...state, live: { ...state.live, ...change } };
+}
+
+/** The last entry of the conversation (history items, then live tool cards). */
+function lastIndex(state: UiState): number | undefined {
+  const count = state.items.length + state.live.tools.length;
+  return count === 0 ? undefined : count - 1;
+}
+
+const isPending = (card: ToolCardItem) => card.status === "approval" && card.approval?.decision === undefined;
+
+/** The tool card waiting for the person's answer, if any. */
+export function pendingCard(state: Pick<UiState, "live">): ToolCardItem | undefined {
+  return state.live.tools.find(isPending);
+}
+
+/** The card waiting for an answer, as an entry index. */
+function pendingIndex(state: UiState): number | undefined {
+  const at = state.live.tools.findIndex(isPending);
+  return at === -1 ? undefined : state.items.length + at;
 }
 
 function push(state: UiState, item: ChatItem): UiState {

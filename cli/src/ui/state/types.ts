@@ -74,6 +74,16 @@ export interface TodoEntry {
   status: "pending" | "in_progress" | "completed";
 }
 
+/** What the split layout shows beside the chat. */
+export const PANELS = ["diff", "todos", "files", "metrics"] as const;
+export type PanelKind = (typeof PANELS)[number];
+
+/**
+ * Where the full-screen chat viewport stands: an item pinned at its top or at
+ * its bottom. `undefined` follows the end of the conversation.
+ */
+export type ChatView = { anchor: "top" | "bottom"; index: number } | undefined;
+
 export interface UiState {
   sessionId: string | undefined;
   /** The session's model setting (a registry id or "auto"). */
@@ -94,8 +104,18 @@ export interface UiState {
   epoch: number;
   /** Tool results and thinking shown in full. */
   verbose: boolean;
-  /** focus: the conversation alone; split: panels (metrics, changed files, tasks, diff) under it. */
+  /** focus: the conversation alone (in the scrollback); split: full screen, the chat beside a panel. */
   layout: "focus" | "split";
+  /** The panel of the split layout. */
+  panel: PanelKind;
+  /** Agent mode: keys act on the conversation (j/k select, enter expands, a/d/e answer an edit). */
+  agentMode: boolean;
+  /** The selected entry of the conversation: an index into `items`, then into `live.tools`. */
+  selected: number | undefined;
+  /** Ids of tool cards shown in full (enter in Agent mode). */
+  expanded: readonly string[];
+  /** The full-screen viewport's position. */
+  view: ChatView;
   /** Vim keys in the prompt editor (opt-in). */
   vim: boolean;
   /** The streaming tail is committed at a line break once it grows past this many lines. */

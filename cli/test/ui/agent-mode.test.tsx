@@ -1,17 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type UiFixture, uiFixture, until } from "./fixture.js";
-import { KEY, renderApp } from "./render-app.js";
+import { describe, expect, it } from "vitest";
+import { until } from "./fixture.js";
+import { appPerTest, KEY } from "./render-app.js";
 
-let fx: UiFixture | undefined;
-let unmount: (() => void) | undefined;
-afterEach(async () => {
-  unmount?.();
-  await fx?.close();
-  fx = undefined;
-  unmount = undefined;
-});
+const startApp = appPerTest();
 
 const CTRL_G = "\u0007";
 /** Waits on the model's turns: generous, the machine may be busy. */
@@ -28,12 +21,10 @@ const EDIT = (from: string, to: string) => ({
 
 describe("Agent mode (ctrl+g): keys act on the conversation", () => {
   it("accepts a proposed edit with a and dismisses the next with d", async () => {
-    fx = await uiFixture(
+    const { fx, app } = await startApp(
       [EDIT("a - b", "a + b"), EDIT("a + b", "a * b"), { content: [{ type: "text", text: "Done." }] }],
       { "a.js": "module.exports = (a, b) => a - b;\n" },
     );
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("fix a.js");
     await app.press(KEY.enter);
     await app.waitFor("Apply this edit?", SLOW);
@@ -54,11 +45,12 @@ describe("Agent mode (ctrl+g): keys act on the conversation", () => {
   });
 
   it("edits a proposed edit with e before it runs", async () => {
-    fx = await uiFixture([EDIT("a - b", "a + b"), { content: [{ type: "text", text: "Done." }] }], {
-      "a.js": "module.exports = (a, b) => a - b;\n",
-    });
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { fx, app } = await startApp(
+      [EDIT("a - b", "a + b"), { content: [{ type: "text", text: "Done." }] }],
+      {
+        "a.js": "module.exports = (a, b) => a - b;\n",
+      },
+    );
     await app.press(CTRL_G);
     await app.waitFor("-- AGENT --");
     await app.press(":");
@@ -81,15 +73,13 @@ describe("Agent mode (ctrl+g): keys act on the conversation", () => {
   });
 
   it("moves the selection with j/k between messages and cards, and expands a card with enter", async () => {
-    fx = await uiFixture(
+    const { fx, app } = await startApp(
       [
         { content: [{ type: "tool_call", name: "read_file", arguments: { path: "a.js" } }] },
         { content: [{ type: "text", text: "It subtracts." }] },
       ],
       { "a.js": "line one\nline two\nline three\n" },
     );
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("read a.js");
     await app.press(KEY.enter);
     await app.waitFor("It subtracts.", SLOW);

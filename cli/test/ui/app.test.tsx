@@ -1,23 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type UiFixture, uiFixture, until } from "./fixture.js";
-import { KEY, renderApp } from "./render-app.js";
+import { describe, expect, it } from "vitest";
+import { until } from "./fixture.js";
+import { appPerTest, KEY } from "./render-app.js";
 
-let fx: UiFixture | undefined;
-let unmount: (() => void) | undefined;
-afterEach(async () => {
-  unmount?.();
-  await fx?.close();
-  fx = undefined;
-  unmount = undefined;
-});
+const startApp = appPerTest();
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe("the interactive UI (ink-testing-library frames, real session stack)", () => {
   it("sends a prompt and renders the streamed markdown answer once, with the status line", async () => {
-    fx = await uiFixture([
+    const { fx, app } = await startApp([
       {
         content: [
           {
@@ -28,8 +21,6 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
         usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 800, cacheWriteTokens: 0 },
       },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     expect(app.frame()).toContain("claude-sonnet-4-5 · ask · $0.00");
     await app.type("what now?");
     expect(app.frame()).toContain("› what now?");
@@ -46,7 +37,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("shows a pending edit as a diff, applies it on y, and shows the finished tool card", async () => {
-    fx = await uiFixture(
+    const { fx, app } = await startApp(
       [
         {
           content: [
@@ -61,8 +52,6 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
       ],
       { "a.js": "module.exports = (a, b) => a - b;\n" },
     );
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("fix a.js");
     await app.press(KEY.enter);
     await app.waitFor("Apply this edit?");
@@ -79,13 +68,11 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("runs a command edited with e, and refuses with n", async () => {
-    fx = await uiFixture([
+    const { fx, app } = await startApp([
       { content: [{ type: "tool_call", name: "bash", arguments: { command: "echo one > out.txt" } }] },
       { content: [{ type: "tool_call", name: "bash", arguments: { command: "rm out.txt" } }] },
       { content: [{ type: "text", text: "Stopped." }] },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("go");
     await app.press(KEY.enter);
     await app.waitFor("Run this command?");
@@ -104,9 +91,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
 
   it("interrupts with Esc and keeps what was typed while the agent streamed", async () => {
     const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ");
-    fx = await uiFixture([{ content: [{ type: "text", text: long }], tokensPerSecond: 100 }]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { fx, app } = await startApp([{ content: [{ type: "text", text: long }], tokensPerSecond: 100 }]);
     await app.type("talk");
     await app.press(KEY.enter);
     await app.waitFor("word3");
@@ -120,12 +105,10 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("queues a prompt sent while the agent works and sends it afterwards", async () => {
-    fx = await uiFixture([
+    const { app } = await startApp([
       { content: [{ type: "text", text: "first answer" }], tokensPerSecond: 10 },
       { content: [{ type: "text", text: "second answer" }] },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("one");
     await app.press(KEY.enter);
     await app.type("two");
@@ -136,12 +119,10 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("keeps a bracketed paste literal, and takes a line break in a typed chunk as Enter", async () => {
-    fx = await uiFixture([
+    const { fx, app } = await startApp([
       { content: [{ type: "text", text: "first reply" }] },
       { content: [{ type: "text", text: "second reply" }] },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.press("\u001b[200~line one\rline two\u001b[201~");
     expect(fx.ui.getState().items).toEqual([]);
     await app.press(KEY.enter);
@@ -154,9 +135,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("completes / commands with tab and runs them", async () => {
-    fx = await uiFixture([]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { app } = await startApp([]);
     await app.type("/co");
     await app.waitFor("/cost");
     expect(app.frame()).toContain("/compact");
@@ -169,12 +148,10 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("attaches an @-mentioned file picked from the fuzzy list", async () => {
-    fx = await uiFixture([{ content: [{ type: "text", text: "Seen it." }] }], {
+    const { fx, app } = await startApp([{ content: [{ type: "text", text: "Seen it." }] }], {
       "src/calc.js": "exports.add = 1;\n",
       "README.md": "hi\n",
     });
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("explain @calc");
     await app.waitFor("@src/calc.js");
     await app.press(KEY.tab);
@@ -186,7 +163,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("expands tool results and thinking with ctrl+o, printing the history again", async () => {
-    fx = await uiFixture(
+    const { app } = await startApp(
       [
         {
           content: [
@@ -198,8 +175,6 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
       ],
       { "notes.txt": "alpha\nbeta\ngamma\n" },
     );
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("read notes");
     await app.press(KEY.enter);
     await app.waitFor("It lists three things.");
@@ -212,9 +187,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("opens the command palette with ctrl+p and runs the fuzzy match", async () => {
-    fx = await uiFixture([]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { app } = await startApp([]);
     await app.press(KEY.ctrlP);
     await app.waitFor("type to search commands");
     await app.type("tokens cost");
@@ -225,9 +198,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("restores a session picked with /resume, its history rendered", async () => {
-    fx = await uiFixture([{ content: [{ type: "text", text: "The answer is 42." }] }]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { fx, app } = await startApp([{ content: [{ type: "text", text: "The answer is 42." }] }]);
     await app.type("what is the answer?");
     await app.press(KEY.enter);
     await app.waitFor("The answer is 42.");
@@ -247,13 +218,15 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("compacts with /compact in place: the same session continues from the summary, the chat keeps its history", async () => {
-    fx = await uiFixture([
-      { content: [{ type: "text", text: "We changed calc.js." }] },
-      { content: [{ type: "text", text: "The user asked about calc.js; it was changed." }] },
-      { content: [{ type: "text", text: "Continuing." }] },
-    ]);
-    const app = await renderApp(fx, { compact: true });
-    unmount = app.unmount;
+    const { fx, app } = await startApp(
+      [
+        { content: [{ type: "text", text: "We changed calc.js." }] },
+        { content: [{ type: "text", text: "The user asked about calc.js; it was changed." }] },
+        { content: [{ type: "text", text: "Continuing." }] },
+      ],
+      {},
+      { compact: true },
+    );
     await app.type("change calc");
     await app.press(KEY.enter);
     await app.waitFor("We changed calc.js.");
@@ -279,12 +252,10 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("edits the prompt with opt-in vim keys and runs :ai prompts", async () => {
-    fx = await uiFixture([
+    const { fx, app } = await startApp([
       { content: [{ type: "text", text: "reply one" }] },
       { content: [{ type: "text", text: "reply two" }] },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("/vim");
     await app.press(KEY.enter);
     await app.waitFor("Vim keys on");
@@ -310,9 +281,7 @@ describe("the interactive UI (ink-testing-library frames, real session stack)", 
   });
 
   it("asks for a second ctrl+c before exiting", async () => {
-    fx = await uiFixture([]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { app } = await startApp([]);
     await app.press(KEY.ctrlC);
     await app.waitFor("press ctrl+c again to exit");
     expect(app.exits).toEqual([]);

@@ -1,11 +1,13 @@
+import type { ScriptedTurn } from "@toad/testkit";
 import { render } from "ink-testing-library";
+import { afterEach } from "vitest";
 import { fromLastSummary } from "../../src/runtime.js";
 import { App } from "../../src/ui/components/App.js";
 import { compactSession } from "../../src/ui/controller/compact.js";
 import { expandMentions, listFiles } from "../../src/ui/controller/files.js";
 import { openPromptHistory } from "../../src/ui/state/history.js";
 import { stripAnsi } from "./events.js";
-import { MODEL, type UiFixture, until } from "./fixture.js";
+import { MODEL, type UiFixture, uiFixture, until } from "./fixture.js";
 
 export interface AppHarness {
   stdin: { write(data: string): void };
@@ -92,3 +94,29 @@ export const KEY = {
 };
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+export type StartApp = (
+  turns: ScriptedTurn[],
+  files?: Record<string, string>,
+  options?: { compact?: boolean; before?(fx: UiFixture): Promise<void> },
+) => Promise<{ fx: UiFixture; app: AppHarness }>;
+
+/**
+ * One app per test, each over its own fixture, unmounted and closed after
+ * the test: call at the top of a test file, then in a test
+ * `const { fx, app } = await startApp(turns, files)`.
+ */
+export function appPerTest(): StartApp {
+  let running: { fx: UiFixture; app: AppHarness } | undefined;
+  afterEach(async () => {
+    running?.app.unmount();
+    await running?.fx.close();
+    running = undefined;
+  });
+  return async (turns, files = {}, options = {}) => {
+    const fx = await uiFixture(turns, files);
+    await options.before?.(fx);
+    running = { fx, app: await renderApp(fx, options) };
+    return running;
+  };
+}

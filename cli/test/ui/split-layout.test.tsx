@@ -1,27 +1,39 @@
 import type { AgentEventBody } from "@toad/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { type UiFixture, uiFixture, until } from "./fixture.js";
-import { KEY, renderApp } from "./render-app.js";
+import { describe, expect, it } from "vitest";
+import { type UiFixture, until } from "./fixture.js";
+import { appPerTest, KEY } from "./render-app.js";
 
-let fx: UiFixture | undefined;
-let unmount: (() => void) | undefined;
-afterEach(async () => {
-  unmount?.();
-  await fx?.close();
-  fx = undefined;
-  unmount = undefined;
-});
+const startApp = appPerTest();
 
 const CTRL_B = "\u0002";
 const PAGE_UP = "\u001b[5~";
 
+/** 300 questions and answers in the store, opened before the app renders, in the split layout. */
+async function restoreLongSession(fx: UiFixture): Promise<void> {
+  const session = await fx.runner.create({
+    cwd: fx.repo,
+    model: "claude-sonnet-4-5",
+    permissionMode: "ask",
+  });
+  for (let turn = 1; turn <= 300; turn++) {
+    const bodies: AgentEventBody[] = [
+      { type: "user_message", text: `question ${turn}` },
+      { type: "turn_start", turn, model: "claude-sonnet-4-5", provider: "anthropic" },
+      { type: "text_delta", text: `answer ${turn}` },
+      { type: "turn_end", turn, stopReason: "end_turn" },
+    ];
+    for (const body of bodies) await fx.store.append(session.id, body);
+  }
+  await fx.controller.open(session.id);
+  // Split from the start: nothing goes to the scrollback, the frame is the viewport alone.
+  fx.ui.dispatch({ type: "set_layout", layout: "split" });
+}
+
 describe("the split layout (full screen: the chat beside a panel)", () => {
   it("toggles with ctrl+b and /layout, and /panel picks the panel", async () => {
-    fx = await uiFixture([{ content: [{ type: "text", text: "Hello from the model." }] }], {
+    const { fx, app } = await startApp([{ content: [{ type: "text", text: "Hello from the model." }] }], {
       "src/a.ts": "export const a = 1;\n",
     });
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("hi");
     await app.press(KEY.enter);
     await app.waitFor("Hello from the model.");
@@ -46,26 +58,7 @@ describe("the split layout (full screen: the chat beside a panel)", () => {
   });
 
   it("scrolls a long restored session page by page, rendering only what fits", async () => {
-    fx = await uiFixture([]);
-    const session = await fx.runner.create({
-      cwd: fx.repo,
-      model: "claude-sonnet-4-5",
-      permissionMode: "ask",
-    });
-    for (let turn = 1; turn <= 300; turn++) {
-      const bodies: AgentEventBody[] = [
-        { type: "user_message", text: `question ${turn}` },
-        { type: "turn_start", turn, model: "claude-sonnet-4-5", provider: "anthropic" },
-        { type: "text_delta", text: `answer ${turn}` },
-        { type: "turn_end", turn, stopReason: "end_turn" },
-      ];
-      for (const body of bodies) await fx.store.append(session.id, body);
-    }
-    await fx.controller.open(session.id);
-    // Split from the start: nothing goes to the scrollback, the frame is the viewport alone.
-    fx.ui.dispatch({ type: "set_layout", layout: "split" });
-    const app = await renderApp(fx);
-    unmount = app.unmount;
+    const { app } = await startApp([], {}, { before: restoreLongSession });
     await app.waitFor("answer 300");
     expect(app.frame()).not.toContain("answer 290");
     for (let page = 0; page < 5; page++) await app.press(PAGE_UP);
@@ -82,12 +75,10 @@ describe("the split layout (full screen: the chat beside a panel)", () => {
   });
 
   it("/model changes the model of a started session from the next prompt", async () => {
-    fx = await uiFixture([
+    const { fx, app } = await startApp([
       { content: [{ type: "text", text: "first answer" }] },
       { content: [{ type: "text", text: "second answer" }] },
     ]);
-    const app = await renderApp(fx);
-    unmount = app.unmount;
     await app.type("one");
     await app.press(KEY.enter);
     await app.waitFor("first answer");

@@ -6,8 +6,9 @@
  *  - pods: create (generateName), get, JSON merge patch of metadata, delete,
  *    list by label selector (equality terms), 404s as Status objects, a bearer token;
  *  - exec: the WebSocket upgrade with subprotocol negotiation (v5.channel.k8s.io
- *    or v4.channel.k8s.io), output on channels 1 and 2, the exit status JSON on
- *    channel 3, then close.
+ *    or v4.channel.k8s.io), the argv in the URL (request line + headers up to
+ *    1 MiB, as the API server's HTTP server allows), output on channels 1 and 2,
+ *    the exit status JSON on channel 3, then close.
  * What it does for real: the clone init container's command runs as a local
  * child process with the pod's env (so the clone script is run against a real
  * git repository), and every exec'd argv is spawned as a local child process in
@@ -110,7 +111,9 @@ export async function startFakeKubeApi(
   const key = (ns: string, name: string) => `${ns}/${name}`;
   const offered = options.protocols ?? PROTOCOLS;
 
-  const server: Server = createServer((req, res) => {
+  // The API server (Go net/http) reads request lines and headers up to 1 MiB; an exec's argv travels in
+  // its URL, so the exec file system's large writes depend on this limit (Node's own default is 16 KiB).
+  const server: Server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://fake");
       requests.push(`${req.method} ${url.pathname}`);

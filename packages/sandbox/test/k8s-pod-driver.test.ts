@@ -2,7 +2,8 @@
  * The pod driver against a fake Kubernetes API server (test/fake-kube-api.ts):
  * a stand-in for a cluster, since none can run here. Covered for real: the
  * driver's API calls through @kubernetes/client-node (create, get, patch,
- * delete, list, exec over WebSocket with v5 and v4 subprotocols), the clone
+ * delete, list, exec over WebSocket with v5 and v4 subprotocols, an argv of
+ * a few hundred KiB in the exec URL as the exec file system sends), the clone
  * script run against a real git repository, and every command run as a real
  * process (exit codes, streams, timeouts and aborts killing the process
  * group, output caps, the in-pod working-directory check). Not covered: what
@@ -136,6 +137,20 @@ describe("KubernetesPodDriver (fake API server, real processes)", () => {
     });
     const missing = await driver.exec({ command: "ls", cwd: "no/such/dir" });
     expect(missing.error?.kind).toBe("invalid_cwd");
+  });
+
+  it("carries a large argv (the exec file system's writes) and binary output as base64 intact", async () => {
+    const { driver } = fixture();
+    // Two 96 KiB base64 arguments: the most one write command of the exec file system sends inline.
+    const payload = Buffer.from(Array.from({ length: 72 * 1024 * 2 }, (_, i) => (i * 7919) % 256));
+    const half = payload.length / 2;
+    const chunks = [payload.subarray(0, half), payload.subarray(half)].map((b) => b.toString("base64"));
+    const result = await driver.exec({
+      command: ["bash", "-c", 'for c; do printf %s "$c" | base64 -d; done | base64', "t", ...chunks],
+      maxOutputBytes: 1024 * 1024,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.from(result.stdout, "base64").equals(payload)).toBe(true);
   });
 
   it("reports a signal-killed command's exit code as the shell does when it was not us", async () => {

@@ -1,5 +1,6 @@
-import { access, readFile } from "node:fs/promises";
 import path from "node:path";
+import { LOCAL_FS } from "./fs/local-fs.js";
+import type { WorkspaceFs } from "./fs/port.js";
 
 export interface TestCommand {
   /** Shell command line. */
@@ -10,15 +11,53 @@ export interface TestCommand {
   argsSeparator: string;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
+/** Every file the detection looks at, checked in one round trip. */
+const MARKERS = [
+  "package.json",
+  "pnpm-lock.yaml",
+  "yarn.lock",
+  "bun.lockb",
+  "bun.lock",
+  "pytest.ini",
+  "conftest.py",
+  "pyproject.toml",
+  "setup.cfg",
+  "tox.ini",
+  "go.mod",
+  "Cargo.toml",
+  "GNUmakefile",
+  "makefile",
+  "Makefile",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "gradlew",
+  "tests",
+  "test",
+  "setup.py",
+  "requirements.txt",
+];
+
+/** Marker files are small; a bigger one is not read. */
+const MARKER_MAX_BYTES = 1024 * 1024;
+
+/** What `dir` holds of the markers: existence from one stat call, texts read on demand. */
+interface Markers {
+  exists(name: string): boolean;
+  readText(name: string): Promise<string | undefined>;
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  return readFile(file, "utf8").catch(() => undefined);
+async function markersIn(fs: WorkspaceFs, dir: string): Promise<Markers> {
+  const stats = await fs.stat(MARKERS.map((name) => path.join(dir, name))).catch(() => []);
+  const present = new Set(MARKERS.filter((_, index) => stats[index] !== undefined));
+  return {
+    exists: (name) => present.has(name),
+    async readText(name) {
+      if (!present.has(name)) return undefined;
+      const read = await fs.readFile(path.join(dir, name), MARKER_MAX_BYTES).catch(() => undefined);
+      return read?.kind === "file" ? read.bytes.toString("utf8") : undefined;
+    },
+  };
 }
 
 function packageTestScript(json: string | undefined): string | undefined {
@@ -37,22 +76,20 @@ function packageTestScript(json: string | undefined): string | undefined {
   }
 }
 
-async function nodeRunner(dir: string): Promise<string> {
-  if (await exists(path.join(dir, "pnpm-lock.yaml"))) return "pnpm test";
-  if (await exists(path.join(dir, "yarn.lock"))) return "yarn test";
-  if ((await exists(path.join(dir, "bun.lockb"))) || (await exists(path.join(dir, "bun.lock"))))
-    return "bun run test";
+function nodeRunner(markers: Markers): string {
+  if (markers.exists("pnpm-lock.yaml")) return "pnpm test";
+  if (markers.exists("yarn.lock")) return "yarn test";
+  if (markers.exists("bun.lockb") || markers.exists("bun.lock")) return "bun run test";
   return "npm test";
 }
 
-async function hasPytest(dir: string): Promise<string | undefined> {
-  if (await exists(path.join(dir, "pytest.ini"))) return "pytest.ini";
-  if (await exists(path.join(dir, "conftest.py"))) return "conftest.py";
-  if ((await readText(path.join(dir, "pyproject.toml")))?.includes("[tool.pytest"))
+async function hasPytest(markers: Markers): Promise<string | undefined> {
+  if (markers.exists("pytest.ini")) return "pytest.ini";
+  if (markers.exists("conftest.py")) return "conftest.py";
+  if ((await markers.readText("pyproject.toml"))?.includes("[tool.pytest"))
     return "pyproject.toml [tool.pytest]";
-  if ((await readText(path.join(dir, "setup.cfg")))?.includes("[tool:pytest]"))
-    return "setup.cfg [tool:pytest]";
-  if ((await readText(path.join(dir, "tox.ini")))?.includes("[pytest]")) return "tox.ini [pytest]";
+  if ((await markers.readText("setup.cfg"))?.includes("[tool:pytest]")) return "setup.cfg [tool:pytest]";
+  if ((await markers.readText("tox.ini"))?.includes("[pytest]")) return "tox.ini [pytest]";
   return undefined;
 }
 
@@ -61,37 +98,39 @@ async function hasPytest(dir: string): Promise<string | undefined> {
  * package.json scripts.test, pytest configuration, go.mod, Cargo.toml,
  * a Makefile `test` target, Maven, Gradle, then Python test files.
  */
-export async function detectTestCommand(dir: string): Promise<TestCommand | undefined> {
-  const script = packageTestScript(await readText(path.join(dir, "package.json")));
+export async function detectTestCommand(
+  dir: string,
+  fs: WorkspaceFs = LOCAL_FS,
+): Promise<TestCommand | undefined> {
+  const markers = await markersIn(fs, dir);
+  const script = packageTestScript(await markers.readText("package.json"));
   if (script !== undefined) {
     return {
-      command: await nodeRunner(dir),
+      command: nodeRunner(markers),
       reason: `package.json scripts.test (${script})`,
       argsSeparator: " -- ",
     };
   }
-  const pytest = await hasPytest(dir);
+  const pytest = await hasPytest(markers);
   if (pytest) return { command: "python3 -m pytest -q", reason: pytest, argsSeparator: " " };
-  if (await exists(path.join(dir, "go.mod")))
-    return { command: "go test ./...", reason: "go.mod", argsSeparator: " " };
-  if (await exists(path.join(dir, "Cargo.toml")))
+  if (markers.exists("go.mod")) return { command: "go test ./...", reason: "go.mod", argsSeparator: " " };
+  if (markers.exists("Cargo.toml"))
     return { command: "cargo test", reason: "Cargo.toml", argsSeparator: " " };
   for (const makefile of ["GNUmakefile", "makefile", "Makefile"]) {
-    const text = await readText(path.join(dir, makefile));
+    const text = await markers.readText(makefile);
     if (text && /^test\s*:/m.test(text))
       return { command: "make test", reason: `${makefile} test target`, argsSeparator: " " };
   }
-  if (await exists(path.join(dir, "pom.xml")))
-    return { command: "mvn -q test", reason: "pom.xml", argsSeparator: " " };
+  if (markers.exists("pom.xml")) return { command: "mvn -q test", reason: "pom.xml", argsSeparator: " " };
   for (const gradle of ["build.gradle", "build.gradle.kts"]) {
-    if (await exists(path.join(dir, gradle))) {
-      const wrapper = await exists(path.join(dir, "gradlew"));
+    if (markers.exists(gradle)) {
+      const wrapper = markers.exists("gradlew");
       return { command: wrapper ? "./gradlew test" : "gradle test", reason: gradle, argsSeparator: " " };
     }
   }
-  if ((await exists(path.join(dir, "tests"))) || (await exists(path.join(dir, "test")))) {
+  if (markers.exists("tests") || markers.exists("test")) {
     for (const marker of ["pyproject.toml", "setup.py", "requirements.txt"]) {
-      if (await exists(path.join(dir, marker)))
+      if (markers.exists(marker))
         return {
           command: "python3 -m pytest -q",
           reason: `${marker} and a tests directory`,

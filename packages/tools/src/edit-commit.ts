@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rename, unlink, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { diffStat, unifiedDiff } from "./diff.js";
-import { errorMessage, plural } from "./text.js";
+import { workspaceFsOf } from "./fs/context-fs.js";
+import { plural } from "./text.js";
 import { fail, ok, type Result, type ToolContext, type ToolOutput } from "./types.js";
 import type { WorkspacePath } from "./workspace.js";
 
@@ -47,63 +45,6 @@ async function syntaxGate(ctx: ToolContext, changes: readonly FileChange[]): Pro
   return ok(warnings);
 }
 
-function tempNameFor(target: string): string {
-  return path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.toad-${randomBytes(6).toString("hex")}.tmp`,
-  );
-}
-
-type Step = { kind: "wrote"; change: FileChange } | { kind: "removed"; change: FileChange; backup: string };
-
-/**
- * Writes every change or none: contents go to temp files beside their
- * targets first, then are renamed into place; if a rename fails, the files
- * already swapped are put back.
- */
-async function writeAllOrNothing(changes: readonly FileChange[]): Promise<Result<void>> {
-  const staged = new Map<FileChange, string>();
-  try {
-    for (const change of changes) {
-      if (change.after === null) continue;
-      await mkdir(path.dirname(change.file.abs), { recursive: true });
-      const temp = tempNameFor(change.file.abs);
-      await writeFile(temp, change.after, "utf8");
-      if (change.mode !== undefined) await chmod(temp, change.mode);
-      staged.set(change, temp);
-    }
-  } catch (error) {
-    await Promise.all([...staged.values()].map((temp) => unlink(temp).catch(() => {})));
-    return fail("io_error", `could not write the new contents: ${errorMessage(error)}. No file was changed.`);
-  }
-
-  const done: Step[] = [];
-  try {
-    for (const change of changes) {
-      const temp = staged.get(change);
-      if (temp !== undefined) {
-        await rename(temp, change.file.abs);
-        staged.delete(change);
-        done.push({ kind: "wrote", change });
-      } else if (change.before !== null) {
-        const backup = tempNameFor(change.file.abs);
-        await rename(change.file.abs, backup);
-        done.push({ kind: "removed", change, backup });
-      }
-    }
-  } catch (error) {
-    for (const step of done.reverse()) {
-      if (step.kind === "removed") await rename(step.backup, step.change.file.abs).catch(() => {});
-      else if (step.change.before === null) await unlink(step.change.file.abs).catch(() => {});
-      else await writeFile(step.change.file.abs, step.change.before, "utf8").catch(() => {});
-    }
-    await Promise.all([...staged.values()].map((temp) => unlink(temp).catch(() => {})));
-    return fail("io_error", `could not apply the change: ${errorMessage(error)}. Files were restored.`);
-  }
-  for (const step of done) if (step.kind === "removed") await unlink(step.backup).catch(() => {});
-  return ok(undefined);
-}
-
 /**
  * The last stage of every edit tool: syntax gate, `beforeWrite` checkpoint
  * hook, then an all-or-nothing write. The output names each file with its
@@ -118,7 +59,14 @@ export async function commitChanges(
   const gate = await syntaxGate(ctx, effective);
   if (!gate.ok) return gate;
   await ctx.beforeWrite(effective.map((change) => change.file.abs));
-  const written = await writeAllOrNothing(effective);
+  const written = await workspaceFsOf(ctx).writeAll(
+    effective.map((change) => ({
+      abs: change.file.abs,
+      content: change.after,
+      previous: change.before,
+      ...(change.mode !== undefined && { mode: change.mode }),
+    })),
+  );
   if (!written.ok) return written;
 
   const lines = effective.map((change) => {

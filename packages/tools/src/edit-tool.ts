@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { changesDiff, commitChanges, type FileChange } from "./edit-commit.js";
 import { readEditableFile, type TextFile } from "./file-io.js";
+import { workspaceFsOf } from "./fs/context-fs.js";
 import type { ToolLimits } from "./options.js";
 import { defineTool, type Tool } from "./tool.js";
 import { fail, ok, type Result, type ToolContext } from "./types.js";
@@ -66,9 +67,10 @@ export function planFileEdit<A extends { path: string }>(
   change: (args: A, target: EditTarget) => Result<FileChange[]>,
 ): (args: A, ctx: ToolContext) => Promise<Result<FileChange[]>> {
   return async (args, ctx) => {
-    const file = await resolveInWorkspace(ctx.workspaceRoot, args.path, { forWrite: true });
+    const fs = workspaceFsOf(ctx);
+    const file = await resolveInWorkspace(ctx.workspaceRoot, args.path, { forWrite: true, fs });
     if (!file.ok) return file;
-    const existing = await readEditableFile(file.value, limits.editMaxBytes);
+    const existing = await readEditableFile(fs, file.value, limits.editMaxBytes);
     if (!existing.ok) return existing;
     return change(args, { file: file.value, existing: existing.value });
   };

@@ -1,7 +1,7 @@
-import { readFile, stat } from "node:fs/promises";
-import { isLosslessUtf8, looksBinary } from "./text.js";
+import type { WorkspaceFs } from "./fs/port.js";
+import { errorMessage, isLosslessUtf8, looksBinary } from "./text.js";
 import { fail, ok, type Result } from "./types.js";
-import { isErrnoException, type WorkspacePath } from "./workspace.js";
+import type { WorkspacePath } from "./workspace.js";
 
 export interface TextFile {
   text: string;
@@ -14,29 +14,30 @@ export interface TextFile {
  * the size cap. `null` when it does not exist.
  */
 export async function readEditableFile(
+  fs: WorkspaceFs,
   file: WorkspacePath,
   maxBytes: number,
 ): Promise<Result<TextFile | null>> {
-  let size: number;
-  let mode: number;
+  let read: Awaited<ReturnType<WorkspaceFs["readFile"]>>;
   try {
-    const stats = await stat(file.abs);
-    if (stats.isDirectory()) return fail("invalid_arguments", `${file.rel} is a directory, not a file`);
-    size = stats.size;
-    mode = stats.mode & 0o7777;
+    read = await fs.readFile(file.abs, maxBytes);
   } catch (error) {
-    if (isErrnoException(error) && error.code === "ENOENT") return ok(null);
-    return fail("io_error", `cannot read ${file.rel}: ${String(error)}`);
+    return fail("io_error", `cannot read ${file.rel}: ${errorMessage(error)}`);
   }
-  if (size > maxBytes) {
-    return fail("too_large", `${file.rel} is ${size} bytes; edit tools handle files up to ${maxBytes} bytes`);
+  if (read.kind === "missing") return ok(null);
+  if (read.kind === "directory") return fail("invalid_arguments", `${file.rel} is a directory, not a file`);
+  if (read.kind === "too_large") {
+    return fail(
+      "too_large",
+      `${file.rel} is ${read.size} bytes; edit tools handle files up to ${maxBytes} bytes`,
+    );
   }
-  const bytes = await readFile(file.abs);
+  const bytes = read.bytes;
   if (looksBinary(bytes))
     return fail("binary_file", `${file.rel} is a binary file; it cannot be edited as text`);
   const text = bytes.toString("utf8");
   if (!isLosslessUtf8(bytes, text)) {
     return fail("binary_file", `${file.rel} is not valid UTF-8; editing it as text would corrupt it`);
   }
-  return ok({ text, mode });
+  return ok({ text, mode: read.mode });
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
+import type { DirReader } from "./fs/port.js";
 import { RG_WALK_FLAGS, runRipgrep } from "./ripgrep.js";
 import { errorMessage, looksBinary, splitLines } from "./text.js";
 import { fail, ok, type Result } from "./types.js";
@@ -57,12 +58,8 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
-export async function grepWithRipgrep(
-  rgPath: string,
-  root: string,
-  query: GrepQuery,
-  signal?: AbortSignal,
-): Promise<Result<GrepResult>> {
+/** The ripgrep argv of a query (run from the workspace root), and the glob to filter paths by when rg cannot. */
+export function ripgrepArgs(query: GrepQuery): { args: string[]; pathGlob?: (relPath: string) => boolean } {
   const args = ["--json", ...RG_WALK_FLAGS];
   if (query.caseInsensitive) args.push("--ignore-case");
   if (query.fixedStrings) args.push("--fixed-strings");
@@ -72,47 +69,74 @@ export async function grepWithRipgrep(
   const glob = query.targetIsFile ? undefined : query.glob;
   const pathGlob = glob?.includes("/") ? globMatcher(glob) : undefined;
   if (glob && !pathGlob) args.push("--type-add", `toadglob:${glob}`, "--type", "toadglob");
-  const base = query.target === "." ? "" : `${query.target}/`;
   args.push("--regexp", query.pattern, "--", query.target);
+  return pathGlob ? { args, pathGlob } : { args };
+}
 
-  const files: GrepFile[] = [];
-  let total = 0;
-  let truncated = false;
-  let skipping = false;
-  const run = await runRipgrep(
-    rgPath,
-    args,
-    root,
-    (line) => {
-      const message = parseJsonLine(line);
-      if (!isRgMessage(message) || !message.data) return true;
-      const file = (message.data.path?.text ?? "").replace(/^\.\//, "");
-      if (message.type === "begin") {
-        skipping = pathGlob !== undefined && !pathGlob(file.slice(base.length));
-        if (!skipping) files.push({ path: file, lines: [], matches: 0 });
-      }
-      if (skipping || (message.type !== "match" && message.type !== "context")) return true;
-      const current = files[files.length - 1];
-      if (!current) return true;
-      if (message.type === "match") {
-        if (total >= query.maxMatches) {
-          truncated = true;
-          return false;
-        }
-        total++;
-        current.matches++;
-      }
-      const text = (message.data.lines?.text ?? "").replace(/\r?\n$/, "");
-      current.lines.push({ line: message.data.line_number ?? 0, text, isMatch: message.type === "match" });
-      return true;
-    },
-    signal,
-  );
-  if (run.exitCode === 2 && !run.stopped && total === 0) {
-    const kind = /regex parse error|error parsing glob/i.test(run.stderr) ? "invalid_arguments" : "io_error";
-    return fail(kind, `ripgrep: ${run.stderr.trim()}`);
+/**
+ * Folds `rg --json` lines into a result, up to the query's match cap:
+ * `onLine` returns false once the cap is reached (stop reading).
+ */
+export class RipgrepCollector {
+  private readonly files: GrepFile[] = [];
+  private total = 0;
+  private truncated = false;
+  private skipping = false;
+  private readonly base: string;
+
+  constructor(
+    private readonly query: GrepQuery,
+    private readonly pathGlob?: (relPath: string) => boolean,
+  ) {
+    this.base = query.target === "." ? "" : `${query.target}/`;
   }
-  return ok({ files: files.filter((file) => file.matches > 0), truncated });
+
+  onLine(line: string): boolean {
+    const message = parseJsonLine(line);
+    if (!isRgMessage(message) || !message.data) return true;
+    const file = (message.data.path?.text ?? "").replace(/^\.\//, "");
+    if (message.type === "begin") {
+      this.skipping = this.pathGlob !== undefined && !this.pathGlob(file.slice(this.base.length));
+      if (!this.skipping) this.files.push({ path: file, lines: [], matches: 0 });
+    }
+    if (this.skipping || (message.type !== "match" && message.type !== "context")) return true;
+    const current = this.files[this.files.length - 1];
+    if (!current) return true;
+    if (message.type === "match") {
+      if (this.total >= this.query.maxMatches) {
+        this.truncated = true;
+        return false;
+      }
+      this.total++;
+      current.matches++;
+    }
+    const text = (message.data.lines?.text ?? "").replace(/\r?\n$/, "");
+    current.lines.push({ line: message.data.line_number ?? 0, text, isMatch: message.type === "match" });
+    return true;
+  }
+
+  /** The result once rg ended; its exit status 2 with nothing found is an error (bad regex, bad glob). */
+  finish(run: { exitCode: number | null; stderr: string; stopped: boolean }): Result<GrepResult> {
+    if (run.exitCode === 2 && !run.stopped && this.total === 0) {
+      const kind = /regex parse error|error parsing glob/i.test(run.stderr)
+        ? "invalid_arguments"
+        : "io_error";
+      return fail(kind, `ripgrep: ${run.stderr.trim()}`);
+    }
+    return ok({ files: this.files.filter((file) => file.matches > 0), truncated: this.truncated });
+  }
+}
+
+export async function grepWithRipgrep(
+  rgPath: string,
+  root: string,
+  query: GrepQuery,
+  signal?: AbortSignal,
+): Promise<Result<GrepResult>> {
+  const { args, pathGlob } = ripgrepArgs(query);
+  const collector = new RipgrepCollector(query, pathGlob);
+  const run = await runRipgrep(rgPath, args, root, (line) => collector.onLine(line), signal);
+  return collector.finish(run);
 }
 
 /** Glob semantics shared with the glob tool: a pattern without "/" matches the file name at any depth. */
@@ -126,6 +150,7 @@ function escapeRegExp(text: string): string {
 
 /** The fallback when rg is absent: same walk rules, JavaScript regular expressions. */
 export async function grepWithJs(
+  reader: DirReader,
   root: string,
   query: GrepQuery,
   signal?: AbortSignal,
@@ -143,7 +168,7 @@ export async function grepWithJs(
   if (query.targetIsFile) {
     candidates = [query.target];
   } else {
-    const walked = await walkFiles(root, query.target, 1_000_000, signal);
+    const walked = await walkFiles(reader, query.target, 1_000_000, signal);
     const base = query.target === "." ? "" : `${query.target}/`;
     const globMatch = query.glob ? globMatcher(query.glob) : undefined;
     candidates = walked.files.filter((file) => !globMatch || globMatch(file.slice(base.length)));

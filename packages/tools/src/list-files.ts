@@ -1,4 +1,5 @@
 import path from "node:path";
+import { localDirReader } from "./fs/local-dir.js";
 import { RG_WALK_FLAGS, runRipgrep, type SearchEngine } from "./ripgrep.js";
 import { type WalkResult, walkFiles } from "./walk.js";
 
@@ -10,7 +11,7 @@ export async function listFiles(
   maxFiles: number,
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  if (engine.kind === "js") return walkFiles(root, dirRel, maxFiles, signal);
+  if (engine.kind === "js") return walkFiles(localDirReader(root), dirRel, maxFiles, signal);
   const prefix = dirRel === "." || dirRel === "" ? "" : `${dirRel}/`;
   const files: string[] = [];
   const run = await runRipgrep(

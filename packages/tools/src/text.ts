@@ -68,9 +68,12 @@ export function capText(text: string, maxChars: number): string {
 
 /** Truncates one long line (minified code) with a marker. */
 export function clipLine(line: string, maxChars: number): string {
-  return line.length <= maxChars
-    ? line
-    : `${line.slice(0, maxChars)} [... ${line.length - maxChars} more characters]`;
+  return clipLineOf(line, line.length, maxChars);
+}
+
+/** `clipLine` of a line known only by its start (`text`) and its full length in characters. */
+export function clipLineOf(text: string, chars: number, maxChars: number): string {
+  return chars <= maxChars ? text : `${text.slice(0, maxChars)} [... ${chars - maxChars} more characters]`;
 }
 
 export function plural(count: number, word: string, pluralForm = `${word}s`): string {

@@ -1,5 +1,6 @@
 import type { SyntaxChecker, ToolResultEvent } from "@toad/core";
 import type { OutputChunk, SandboxDriver } from "@toad/sandbox";
+import type { WorkspaceFs } from "./fs/port.js";
 import type { TodoList } from "./todos.js";
 
 /**
@@ -75,6 +76,11 @@ export interface ToolContext {
   workspaceRoot: string;
   /** Where bash, git and run_tests run. */
   sandbox: SandboxDriver;
+  /**
+   * Where the file tools read and write. Default: this machine's disk (node:fs).
+   * A workspace that lives elsewhere (a pod) passes one that works through `sandbox`.
+   */
+  fs?: WorkspaceFs;
   /** Refuses an edit that breaks a file which parsed before. */
   syntaxChecker: SyntaxChecker;
   /** Called with absolute paths right before an edit writes them (the session store checkpoints them). */

@@ -1,8 +1,5 @@
-import type { Dirent } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { toPosix } from "./workspace.js";
+import type { DirEntry, DirReader } from "./fs/port.js";
 
 /** The ignore files ripgrep reads in every directory. */
 const IGNORE_FILES = [".gitignore", ".ignore", ".rgignore"];
@@ -13,15 +10,17 @@ interface IgnoreLayer {
   rules: Ignore;
 }
 
+const join = (dirRel: string, name: string) => (dirRel === "" ? name : `${dirRel}/${name}`);
+
 async function readIgnoreLayer(
-  root: string,
+  reader: DirReader,
   dirRel: string,
   extra: readonly string[] = [],
 ): Promise<IgnoreLayer | undefined> {
   const rules = ignore();
   let any = false;
   for (const name of [...extra, ...IGNORE_FILES]) {
-    const text = await readFile(path.join(root, dirRel, name), "utf8").catch(() => undefined);
+    const text = await reader.readText(join(dirRel, name)).catch(() => undefined);
     if (text === undefined) continue;
     rules.add(text);
     any = true;
@@ -37,18 +36,18 @@ export class IgnoreStack {
   private constructor(private readonly layers: readonly IgnoreLayer[]) {}
 
   /** The rules that apply in `dirRel`: those of the root and of every directory down to it. */
-  static async forDirectory(root: string, dirRel: string): Promise<IgnoreStack> {
+  static async forDirectory(reader: DirReader, dirRel: string): Promise<IgnoreStack> {
     let stack = new IgnoreStack([]);
     const parts = dirRel === "" || dirRel === "." ? [] : dirRel.split("/");
-    const rootLayer = await readIgnoreLayer(root, "", [".git/info/exclude"]);
+    const rootLayer = await readIgnoreLayer(reader, "", [".git/info/exclude"]);
     if (rootLayer) stack = new IgnoreStack([rootLayer]);
-    for (let i = 1; i <= parts.length; i++) stack = await stack.enter(root, parts.slice(0, i).join("/"));
+    for (let i = 1; i <= parts.length; i++) stack = await stack.enter(reader, parts.slice(0, i).join("/"));
     return stack;
   }
 
   /** The stack inside a subdirectory, with its own ignore files added. */
-  async enter(root: string, dirRel: string): Promise<IgnoreStack> {
-    const layer = await readIgnoreLayer(root, dirRel);
+  async enter(reader: DirReader, dirRel: string): Promise<IgnoreStack> {
+    const layer = await readIgnoreLayer(reader, dirRel);
     return layer ? new IgnoreStack([...this.layers, layer]) : this;
   }
 
@@ -71,7 +70,7 @@ export interface WalkResult {
   truncated: boolean;
 }
 
-function byName(a: Dirent, b: Dirent): number {
+export function byName(a: DirEntry, b: DirEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
@@ -80,7 +79,7 @@ function byName(a: Dirent, b: Dirent): number {
  * included, `.git` and ignored paths skipped, symbolic links not followed.
  */
 export async function walkFiles(
-  root: string,
+  reader: DirReader,
   dirRel: string,
   maxFiles: number,
   signal?: AbortSignal,
@@ -89,20 +88,20 @@ export async function walkFiles(
   const files: string[] = [];
   const visit = async (rel: string, stack: IgnoreStack): Promise<boolean> => {
     if (signal?.aborted) return false;
-    const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const entry of entries.sort(byName)) {
-      if (entry.name === ".git" || entry.isSymbolicLink()) continue;
-      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) {
+    const entries = await reader.readdir(rel).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name === ".git" || entry.kind === "symlink") continue;
+      const child = join(rel, entry.name);
+      if (entry.kind === "directory") {
         if (stack.ignores(child, true)) continue;
-        if (!(await visit(child, await stack.enter(root, child)))) return false;
-      } else if (entry.isFile() && !stack.ignores(child, false)) {
+        if (!(await visit(child, await stack.enter(reader, child)))) return false;
+      } else if (entry.kind === "file" && !stack.ignores(child, false)) {
         if (files.length >= maxFiles) return false;
         files.push(child);
       }
     }
     return true;
   };
-  const complete = await visit(toPosix(start), await IgnoreStack.forDirectory(root, toPosix(start)));
+  const complete = await visit(start, await IgnoreStack.forDirectory(reader, start));
   return { files, truncated: !complete };
 }

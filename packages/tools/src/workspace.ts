@@ -1,6 +1,7 @@
-import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "@toad/sandbox";
+import { LOCAL_FS } from "./fs/local-fs.js";
+import type { WorkspaceFs } from "./fs/port.js";
 import { fail, ok, type Result } from "./types.js";
 
 /** A path argument resolved against the workspace. */
@@ -11,34 +12,6 @@ export interface WorkspacePath {
   rel: string;
 }
 
-const MAX_SYMLINK_HOPS = 40;
-
-/**
- * Like `realpath`, but for paths that do not exist yet: the deepest existing
- * ancestor is resolved and the rest appended. A dangling symlink is followed
- * to where it points, so creating a file through it cannot escape either.
- */
-export async function realpathLoose(target: string, hops = 0): Promise<string> {
-  if (hops > MAX_SYMLINK_HOPS) throw new Error(`too many symbolic links at ${target}`);
-  try {
-    return await realpath(target);
-  } catch (error) {
-    if (!isErrnoException(error) || (error.code !== "ENOENT" && error.code !== "ENOTDIR")) throw error;
-  }
-  const parent = path.dirname(target);
-  if (parent === target) return target;
-  const stats = await lstat(target).catch(() => undefined);
-  if (stats?.isSymbolicLink()) {
-    const pointee = path.resolve(parent, await readlink(target));
-    return realpathLoose(pointee, hops + 1);
-  }
-  return path.join(await realpathLoose(parent, hops), path.basename(target));
-}
-
-export function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && "code" in error;
-}
-
 export function toPosix(relative: string): string {
   return relative.split(path.sep).join("/");
 }
@@ -46,26 +19,31 @@ export function toPosix(relative: string): string {
 /**
  * Resolves a path argument inside the workspace root. Refused: paths that
  * leave the root lexically (`../x`, `/etc/passwd`), paths that leave it
- * through a symlink, and, for writes, anything inside `.git`.
+ * through a symlink, and, for writes, anything inside `.git`. Symbolic links
+ * are followed on the workspace's own file system (`options.fs`; default
+ * this machine's), in one call for the root and the path.
  */
 export async function resolveInWorkspace(
   workspaceRoot: string,
   input: string,
-  options: { forWrite?: boolean } = {},
+  options: { forWrite?: boolean; fs?: WorkspaceFs } = {},
 ): Promise<Result<WorkspacePath>> {
   if (input.trim() === "") return fail("invalid_arguments", "path must not be empty");
   if (input.includes("\0")) return fail("invalid_arguments", "path must not contain NUL characters");
-  const root = await realpath(workspaceRoot);
-  const lexical = path.resolve(root, input);
-  if (!isInside(root, lexical)) {
+  const lexical = path.resolve(workspaceRoot, input);
+  if (!isInside(workspaceRoot, lexical)) {
     return fail(
       "outside_workspace",
-      `path "${input}" is outside the workspace (${root}); use a path inside it`,
+      `path "${input}" is outside the workspace (${workspaceRoot}); use a path inside it`,
     );
   }
+  let root: string;
   let abs: string;
   try {
-    abs = await realpathLoose(lexical);
+    const [realRoot, realTarget] = await (options.fs ?? LOCAL_FS).realpaths([workspaceRoot, lexical]);
+    if (realRoot === undefined || realTarget === undefined) throw new Error("no path came back");
+    root = realRoot;
+    abs = realTarget;
   } catch (error) {
     return fail(
       "io_error",
@@ -79,5 +57,5 @@ export async function resolveInWorkspace(
   if (options.forWrite && (realRel === ".git" || realRel.startsWith(".git/"))) {
     return fail("protected_path", `path "${input}" is inside .git; use the git tool instead of editing it`);
   }
-  return ok({ abs, rel: toPosix(path.relative(root, lexical)) || "." });
+  return ok({ abs, rel: toPosix(path.relative(workspaceRoot, lexical)) || "." });
 }

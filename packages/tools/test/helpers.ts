@@ -7,6 +7,7 @@ import { ProcessDriver, type SandboxDriver } from "@toad/sandbox";
 import {
   type BuiltinToolsOptions,
   createBuiltinTools,
+  createExecWorkspaceFs,
   createToolContext,
   executeToolCall,
   type ToolContext,
@@ -34,6 +35,12 @@ export async function makeWorkspace(
     tools?: BuiltinToolsOptions;
     syntaxChecker?: SyntaxChecker;
     sandbox?: (root: string) => SandboxDriver;
+    /**
+     * Where the file tools read and write: node:fs, or the exec file system
+     * through the sandbox driver (what a pod workspace uses). Default: the
+     * TOAD_TEST_WORKSPACE_FS environment variable ("exec" runs the suites through it), else local.
+     */
+    fs?: "local" | "exec";
   } = {},
 ): Promise<Workspace> {
   // A parent directory keeps a sibling "outside" folder next to the workspace for escape tests.
@@ -41,9 +48,12 @@ export async function makeWorkspace(
   const root = path.join(parent, "ws");
   await mkdir(root);
   const checkpoints: string[][] = [];
+  const sandbox = options.sandbox?.(root) ?? new ProcessDriver({ workspaceRoot: root });
+  const fs = options.fs ?? (process.env.TOAD_TEST_WORKSPACE_FS === "exec" ? "exec" : "local");
   const ctx = await createToolContext({
     workspaceRoot: root,
-    sandbox: options.sandbox?.(root) ?? new ProcessDriver({ workspaceRoot: root }),
+    sandbox,
+    ...(fs === "exec" && { fs: createExecWorkspaceFs(sandbox) }),
     syntaxChecker: options.syntaxChecker,
     beforeWrite: async (paths) => {
       checkpoints.push([...paths]);

@@ -1,23 +1,8 @@
 import { NO_SYNTAX_CHECK } from "@toad/core";
 import type * as pb from "@toad/proto";
 import { type OutputChunk, SandboxConfigError, SandboxPodError, type SandboxPods } from "@toad/sandbox";
-import {
-  BUILTIN_TOOL_NAMES,
-  createBuiltinTools,
-  createTodoList,
-  type ToolContext,
-  type ToolRegistry,
-} from "@toad/tools";
+import { createExecWorkspaceFs, createTodoList, type ToolContext, type ToolRegistry } from "@toad/tools";
 import { failedPrecondition, invalidArgument } from "../errors.js";
-
-/**
- * Tools that do all their work through the sandbox driver, so they run in a
- * pod as they do locally. The other built-in tools read and write files with
- * node:fs on the machine they run on, which for a pod workspace is the
- * sandbox service's own disk, not the pod's: they are refused until the tools
- * package reads files through a port a pod can serve.
- */
-export const POD_TOOLS = ["bash", "todo_write"] as const;
 
 /** A workspace that lives in a job pod. */
 export interface PodWorkspace {
@@ -78,31 +63,26 @@ export interface PodToolRun {
 }
 
 /**
- * The registry and tool context of one call in a pod workspace, or a refusal
- * naming the tools that work there. (createToolContext is not used: it
- * resolves the root on this machine's disk.)
+ * The tool context of one call in a pod workspace: commands run through the
+ * pod's exec API and so does every file operation of the file tools (the
+ * exec file system: one exec per operation, links resolved inside the pod),
+ * so every built-in tool works there as it does locally. `workspace.root`
+ * is already the pod's real path (the pod layout's checkout folder).
  */
 export function podToolRun(
   pods: SandboxPods,
+  registry: ToolRegistry,
   workspace: PodWorkspace,
-  tool: string,
   signal: AbortSignal,
   onOutput: (chunk: OutputChunk) => void,
 ): PodToolRun {
-  if (
-    (BUILTIN_TOOL_NAMES as readonly string[]).includes(tool) &&
-    !(POD_TOOLS as readonly string[]).includes(tool)
-  ) {
-    throw failedPrecondition(
-      `tool ${tool} does not run in a Kubernetes workspace yet (it reads files on the service's disk); ` +
-        `use ${POD_TOOLS.join(" or ")} (e.g. bash with cat, sed, git)`,
-    );
-  }
+  const sandbox = pods.attach(workspace.podName, workspace.network);
   return {
-    registry: createBuiltinTools({ only: [...POD_TOOLS] }),
+    registry,
     context: {
       workspaceRoot: workspace.root,
-      sandbox: pods.attach(workspace.podName, workspace.network),
+      sandbox,
+      fs: createExecWorkspaceFs(sandbox),
       syntaxChecker: NO_SYNTAX_CHECK,
       beforeWrite: async () => {},
       todos: createTodoList(),

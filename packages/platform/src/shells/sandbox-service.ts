@@ -37,7 +37,8 @@ export interface SandboxServiceDeps {
  * at a commit (or an allowed local folder), and each tool call runs through
  * the built-in tool pipeline in the bubblewrap sandbox, its output streamed
  * as it is produced. With `deps.pods`, a workspace is a job pod instead
- * (cloned by its init container, commands through the exec API).
+ * (cloned by its init container; commands and the file tools' reads and
+ * writes go through the exec API).
  */
 export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServiceImplementation {
   const registry = createBuiltinTools();
@@ -104,8 +105,8 @@ export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServic
         workspace.podName !== undefined && deps.pods
           ? podToolRun(
               deps.pods,
+              registry,
               { ...workspace, podName: workspace.podName },
-              request.tool,
               context.signal,
               onOutput,
             )
@@ -131,6 +132,7 @@ export function createSandboxService(deps: SandboxServiceDeps): pb.SandboxServic
                 output: outcome.output,
                 isError: outcome.isError,
                 ...(outcome.errorKind !== undefined && { errorKind: outcome.errorKind }),
+                ...(outcome.diff !== undefined && { diff: outcome.diff }),
                 durationMs: outcome.durationMs,
                 truncated: false,
               },

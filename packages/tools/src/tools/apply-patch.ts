@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { FileChange } from "../edit-commit.js";
 import { defineEditTool } from "../edit-tool.js";
 import { readEditableFile } from "../file-io.js";
+import { workspaceFsOf } from "../fs/context-fs.js";
 import type { ToolLimits } from "../options.js";
 import { applyHunks } from "../patch-apply.js";
 import { type FilePatch, parseUnifiedDiff } from "../patch-parse.js";
@@ -30,11 +31,12 @@ class PatchState {
   ) {}
 
   async load(path: string): Promise<Result<FileChange>> {
-    const file = await resolveInWorkspace(this.ctx.workspaceRoot, path, { forWrite: true });
+    const fs = workspaceFsOf(this.ctx);
+    const file = await resolveInWorkspace(this.ctx.workspaceRoot, path, { forWrite: true, fs });
     if (!file.ok) return file;
     const known = this.changes.get(file.value.abs);
     if (known) return ok(known);
-    const existing = await readEditableFile(file.value, this.limits.editMaxBytes);
+    const existing = await readEditableFile(fs, file.value, this.limits.editMaxBytes);
     if (!existing.ok) return existing;
     const text = existing.value?.text ?? null;
     const change: FileChange = { file: file.value, before: text, after: text, mode: existing.value?.mode };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { FileChange } from "../edit-commit.js";
 import { defineEditTool } from "../edit-tool.js";
 import { readEditableFile } from "../file-io.js";
+import { workspaceFsOf } from "../fs/context-fs.js";
 import type { ToolLimits } from "../options.js";
 import { applySearchReplace } from "../search-replace.js";
 import { plural } from "../text.js";
@@ -31,13 +32,14 @@ async function plan(
   limits: ToolLimits,
 ): Promise<Result<FileChange[]>> {
   const changes = new Map<string, FileChange>();
+  const fs = workspaceFsOf(ctx);
   for (const [index, edit] of args.edits.entries()) {
     const label = `edit ${index + 1} of ${args.edits.length} (${edit.path})`;
-    const file = await resolveInWorkspace(ctx.workspaceRoot, edit.path, { forWrite: true });
+    const file = await resolveInWorkspace(ctx.workspaceRoot, edit.path, { forWrite: true, fs });
     if (!file.ok) return fail(file.error.kind, `${label}: ${file.error.message}. No file was changed.`);
     let change = changes.get(file.value.abs);
     if (!change) {
-      const existing = await readEditableFile(file.value, limits.editMaxBytes);
+      const existing = await readEditableFile(fs, file.value, limits.editMaxBytes);
       if (!existing.ok)
         return fail(existing.error.kind, `${label}: ${existing.error.message}. No file was changed.`);
       if (existing.value === null)

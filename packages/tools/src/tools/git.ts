@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runInSandbox } from "../command-output.js";
+import { workspaceFsOf } from "../fs/context-fs.js";
 import type { ToolLimits } from "../options.js";
 import { defineTool, type Tool } from "../tool.js";
 import { fail, ok, type Result, type ToolContext, type ToolOutput } from "../types.js";
@@ -80,7 +81,7 @@ async function git(ctx: ToolContext, limits: ToolLimits, argv: readonly string[]
 async function execute(args: GitArgs, ctx: ToolContext, limits: ToolLimits): Promise<Result<ToolOutput>> {
   const paths: string[] = [];
   for (const input of args.paths ?? []) {
-    const resolved = await resolveInWorkspace(ctx.workspaceRoot, input);
+    const resolved = await resolveInWorkspace(ctx.workspaceRoot, input, { fs: workspaceFsOf(ctx) });
     if (!resolved.ok) return resolved;
     paths.push(resolved.value.rel);
   }

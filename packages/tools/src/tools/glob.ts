@@ -1,8 +1,8 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { workspaceFsOf } from "../fs/context-fs.js";
+import { createLocalWorkspaceFs } from "../fs/local-fs.js";
 import { globMatcher } from "../grep-search.js";
-import { listFiles } from "../list-files.js";
 import type { ToolLimits } from "../options.js";
 import type { SearchEngine } from "../ripgrep.js";
 import { plural } from "../text.js";
@@ -26,6 +26,7 @@ const MTIME_SORT_MAX = 5_000;
 const WALK_CAP = 200_000;
 
 export function createGlobTool(limits: ToolLimits, engine: () => Promise<SearchEngine>): Tool {
+  const local = createLocalWorkspaceFs(engine);
   return defineTool({
     name: "glob",
     description:
@@ -37,22 +38,19 @@ export function createGlobTool(limits: ToolLimits, engine: () => Promise<SearchE
       return ok({ summary: `Find files matching ${args.pattern} in ${args.path}` });
     },
     async execute(args, ctx) {
-      const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path);
+      const fs = workspaceFsOf(ctx, local);
+      const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path, { fs });
       if (!dir.ok) return dir;
-      const walked = await listFiles(await engine(), ctx.workspaceRoot, dir.value.rel, WALK_CAP, ctx.signal);
+      const walked = await fs.listFiles(ctx.workspaceRoot, dir.value.rel, WALK_CAP, ctx.signal);
       const isMatch = globMatcher(args.pattern);
       const base = dir.value.rel === "." ? "" : `${dir.value.rel}/`;
       const matched = walked.files.filter((file) => isMatch(file.slice(base.length)));
       // Newest first is worth a stat per file only while the list is of a readable size.
       const byTime = matched.length <= MTIME_SORT_MAX;
-      const timed = await Promise.all(
-        matched.map(async (file) => ({
-          file,
-          mtime: byTime
-            ? ((await stat(path.join(ctx.workspaceRoot, file)).catch(() => undefined))?.mtimeMs ?? 0)
-            : 0,
-        })),
-      );
+      const stats = byTime
+        ? await fs.stat(matched.map((file) => path.join(ctx.workspaceRoot, file))).catch(() => [])
+        : [];
+      const timed = matched.map((file, index) => ({ file, mtime: stats[index]?.mtimeMs ?? 0 }));
       timed.sort((a, b) => b.mtime - a.mtime || (a.file < b.file ? -1 : 1));
       if (timed.length === 0) return ok({ output: `No files match ${args.pattern} in ${dir.value.rel}.` });
       const shown = timed.slice(0, limits.globMaxResults).map((entry) => entry.file);

@@ -1,6 +1,7 @@
-import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { type GrepFile, type GrepQuery, grepWithJs, grepWithRipgrep } from "../grep-search.js";
+import { workspaceFsOf } from "../fs/context-fs.js";
+import { createLocalWorkspaceFs } from "../fs/local-fs.js";
+import type { GrepFile, GrepQuery } from "../grep-search.js";
 import type { ToolLimits } from "../options.js";
 import type { SearchEngine } from "../ripgrep.js";
 import { clipLine, plural } from "../text.js";
@@ -51,6 +52,7 @@ function formatContent(files: readonly GrepFile[]): string[] {
 }
 
 export function createGrepTool(limits: ToolLimits, engine: () => Promise<SearchEngine>): Tool {
+  const local = createLocalWorkspaceFs(engine);
   return defineTool({
     name: "grep",
     description:
@@ -64,16 +66,17 @@ export function createGrepTool(limits: ToolLimits, engine: () => Promise<SearchE
       });
     },
     async execute(args, ctx) {
-      const target = await resolveInWorkspace(ctx.workspaceRoot, args.path);
+      const fs = workspaceFsOf(ctx, local);
+      const target = await resolveInWorkspace(ctx.workspaceRoot, args.path, { fs });
       if (!target.ok) return target;
-      const stats = await stat(target.value.abs).catch(() => undefined);
+      const [stats] = await fs.stat([target.value.abs]).catch(() => []);
       if (!stats)
         return { ok: false, error: { kind: "not_found", message: `${target.value.rel} does not exist` } };
       const cap = args.max_results ?? limits.grepMaxResults;
       const query: GrepQuery = {
         pattern: args.pattern,
         target: target.value.rel,
-        targetIsFile: stats.isFile(),
+        targetIsFile: stats.isFile,
         glob: args.glob,
         caseInsensitive: args.case_insensitive,
         fixedStrings: args.fixed_strings,
@@ -81,11 +84,7 @@ export function createGrepTool(limits: ToolLimits, engine: () => Promise<SearchE
         // Paths and counts need every match; only the listing is capped.
         maxMatches: args.output_mode === "content" ? cap : FILES_MODE_MAX_MATCHES,
       };
-      const chosen = await engine();
-      const result =
-        chosen.kind === "ripgrep"
-          ? await grepWithRipgrep(chosen.path, ctx.workspaceRoot, query, ctx.signal)
-          : await grepWithJs(ctx.workspaceRoot, query, ctx.signal);
+      const result = await fs.grep(ctx.workspaceRoot, query, ctx.signal);
       if (!result.ok) return result;
       const { files, truncated } = result.value;
       if (files.length === 0)

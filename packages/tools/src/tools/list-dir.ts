@@ -1,7 +1,7 @@
-import type { Dirent } from "node:fs";
-import { readdir, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { workspaceFsOf } from "../fs/context-fs.js";
+import type { DirReader } from "../fs/port.js";
 import type { ToolLimits } from "../options.js";
 import { errorMessage, plural } from "../text.js";
 import { defineTool, type Tool } from "../tool.js";
@@ -20,10 +20,6 @@ const schema = z.object({
     .describe("How many levels to descend (1 = this directory only)."),
 });
 
-function byName(a: Dirent, b: Dirent): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
 interface Listing {
   lines: string[];
   hidden: number;
@@ -31,7 +27,7 @@ interface Listing {
 }
 
 async function list(
-  root: string,
+  reader: DirReader,
   rel: string,
   stack: IgnoreStack,
   depth: number,
@@ -39,26 +35,25 @@ async function list(
   max: number,
   into: Listing,
 ) {
-  const entries = (await readdir(path.join(root, rel), { withFileTypes: true })).sort(byName);
+  const entries = await reader.readdir(rel);
   for (const entry of entries) {
     if (into.lines.length >= max) {
       into.full = true;
       return;
     }
     const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-    if (entry.name === ".git" || stack.ignores(child, entry.isDirectory())) {
+    if (entry.name === ".git" || stack.ignores(child, entry.kind === "directory")) {
       into.hidden++;
       continue;
     }
-    if (entry.isSymbolicLink()) {
-      const target = await readlink(path.join(root, child)).catch(() => "?");
-      into.lines.push(`${indent}${entry.name} -> ${target}`);
-    } else if (entry.isDirectory()) {
+    if (entry.kind === "symlink") {
+      into.lines.push(`${indent}${entry.name} -> ${entry.linkTarget ?? "?"}`);
+    } else if (entry.kind === "directory") {
       into.lines.push(`${indent}${entry.name}/`);
       if (depth > 1)
-        await list(root, child, await stack.enter(root, child), depth - 1, `${indent}  `, max, into);
+        await list(reader, child, await stack.enter(reader, child), depth - 1, `${indent}  `, max, into);
     } else {
-      const size = (await stat(path.join(root, child)).catch(() => undefined))?.size;
+      const size = entry.size;
       into.lines.push(`${indent}${entry.name}${size === undefined ? "" : `  (${size} bytes)`}`);
     }
   }
@@ -76,16 +71,18 @@ export function createListDirTool(limits: ToolLimits): Tool {
       return ok({ summary: `List ${args.path}` });
     },
     async execute(args, ctx) {
-      const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path);
+      const fs = workspaceFsOf(ctx);
+      const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path, { fs });
       if (!dir.ok) return dir;
-      const stats = await stat(dir.value.abs).catch(() => undefined);
+      const [stats] = await fs.stat([dir.value.abs]).catch(() => []);
       if (!stats) return fail("not_found", `${dir.value.rel} does not exist`);
-      if (!stats.isDirectory()) return fail("invalid_arguments", `${dir.value.rel} is a file; use read_file`);
+      if (!stats.isDirectory) return fail("invalid_arguments", `${dir.value.rel} is a file; use read_file`);
       const rel = path.relative(ctx.workspaceRoot, dir.value.abs).split(path.sep).join("/");
       const listing: Listing = { lines: [], hidden: 0, full: false };
       try {
-        const stack = await IgnoreStack.forDirectory(ctx.workspaceRoot, rel);
-        await list(ctx.workspaceRoot, rel, stack, args.depth, "", limits.listMaxEntries, listing);
+        const reader = await fs.readTree(ctx.workspaceRoot, rel, args.depth);
+        const stack = await IgnoreStack.forDirectory(reader, rel);
+        await list(reader, rel, stack, args.depth, "", limits.listMaxEntries, listing);
       } catch (error) {
         return fail("io_error", `cannot list ${dir.value.rel}: ${errorMessage(error)}`);
       }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { runInSandbox } from "../command-output.js";
 import { detectTestCommand } from "../detect-tests.js";
+import { workspaceFsOf } from "../fs/context-fs.js";
 import type { ToolLimits } from "../options.js";
 import { defineTool, type Tool } from "../tool.js";
 import { fail, ok, type Result, type ToolContext } from "../types.js";
@@ -30,7 +31,8 @@ export function createRunTestsTool(limits: ToolLimits): Tool {
   type Args = z.output<typeof schema>;
 
   async function plan(args: Args, ctx: ToolContext): Promise<Result<Plan>> {
-    const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path);
+    const fs = workspaceFsOf(ctx);
+    const dir = await resolveInWorkspace(ctx.workspaceRoot, args.path, { fs });
     if (!dir.ok) return dir;
     const extra = (args.args ?? []).map(shellQuote).join(" ");
     if (args.command) {
@@ -40,7 +42,7 @@ export function createRunTestsTool(limits: ToolLimits): Tool {
         cwd: dir.value.rel,
       });
     }
-    const detected = await detectTestCommand(dir.value.abs);
+    const detected = await detectTestCommand(dir.value.abs, fs);
     if (!detected) {
       return fail(
         "not_found",

@@ -1,17 +1,12 @@
 import { homedir } from "node:os";
 import { findRepositoryRoot } from "@toad/agent";
 import type { AgentEvent, UserImage } from "@toad/core";
-import {
-  expandSlashCommand,
-  formatProblems,
-  imagesForPrompt,
-  loadCommands,
-  openWorktree,
-} from "@toad/extensions";
+import { expandSlashCommand, formatProblems, loadCommands, openWorktree } from "@toad/extensions";
 import { AUTO_MODEL, SessionNotFoundError, type SessionRunner } from "@toad/session";
 import type { SessionRecord } from "@toad/store";
 import type { RunArgs } from "./args.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
+import { attachImages } from "./images.js";
 import { createRunOutput, exitCodeFor, type Writable } from "./output.js";
 import { connectGateway, gatewayError, RemoteSessionRunner } from "./remote/index.js";
 import type { EmbeddedRuntime } from "./runtime.js";
@@ -105,12 +100,9 @@ async function promptImages(
   backend: HeadlessBackend,
   io: HeadlessIo,
 ): Promise<UserImage[]> {
-  const { images, problems } = await imagesForPrompt(prompt, cwd);
-  for (const problem of problems) io.stderr.write(`toad: ${problem.path} ${problem.message}; not sent\n`);
-  if (images.length === 0 || backend.sendsImages) return images;
-  const names = images.map((image) => image.source).join(", ");
-  io.stderr.write(`toad: images cannot go through a gateway yet; ${names} not sent\n`);
-  return [];
+  const { images, notices } = await attachImages(prompt, cwd, backend.sendsImages);
+  for (const notice of notices) io.stderr.write(`toad: ${notice}\n`);
+  return images;
 }
 
 async function openSession(

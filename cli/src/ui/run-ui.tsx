@@ -7,6 +7,7 @@ import { storeLocation } from "@toad/store";
 import { render } from "ink";
 import type { CommandIo } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
+import { attachImages } from "../images.js";
 import { openBackend, type UiBackend } from "./backend.js";
 import { App } from "./components/App.js";
 import { expandMentions, listFiles } from "./controller/files.js";
@@ -89,6 +90,7 @@ async function runApp(options: InteractiveOptions, io: TtyIo, backend: UiBackend
     store: backend.sessions,
     ui,
     cwd: options.cwd,
+    attachImages: (prompt) => attachImages(prompt, options.cwd, backend.sendsImages),
   });
   const history = await openPromptHistory(historyPath(io.env));
 

@@ -1,5 +1,5 @@
 import type { AgentRunResult } from "@toad/agent";
-import type { PermissionMode } from "@toad/core";
+import type { PermissionMode, UserImage } from "@toad/core";
 import type { NewSessionOptions, SendOptions } from "@toad/session";
 import type { SessionRecord, SessionStore } from "@toad/store";
 import type { UiStore } from "../state/store.js";
@@ -19,6 +19,8 @@ export interface SessionControllerDeps {
   cwd: string;
   /** How many items of a restored history to print (default `PRINTED_HISTORY`). */
   printedHistory?: number;
+  /** The images a prompt names (`./shot.png`), and notices for those not sent; none when absent. */
+  attachImages?(prompt: string): Promise<{ images: UserImage[]; notices: string[] }>;
 }
 
 /**
@@ -115,8 +117,11 @@ export class SessionController {
     try {
       const session = await this.ensureSession();
       const { mode, model }: { mode: PermissionMode; model: string } = ui.getState();
+      const attached = await this.deps.attachImages?.(prompt);
+      for (const text of attached?.notices ?? []) ui.dispatch({ type: "notice", level: "warn", text });
       const result = await runner.send(session.id, {
         prompt,
+        ...(attached?.images.length && { images: attached.images }),
         signal,
         approver: this.approver,
         permissionMode: mode,

@@ -3,6 +3,7 @@
 // auth and org scoping, and the adapters to Redis and NATS JetStream. No
 // framework: services/ and cli/ are the adapters.
 
+export { createAdminService } from "./admin/admin-service.js";
 export {
   type AuthFailure,
   IdentityDirectory,
@@ -39,7 +40,12 @@ export { createGatewayService } from "./gateway/gateway-service.js";
 export { createGuard, type Guard, relay, upstreamMetadata } from "./gateway/guard.js";
 export { SessionOwnership } from "./gateway/ownership.js";
 export { scopedContextService, scopedRouterService } from "./gateway/scoped-others.js";
-export { scopedSessionService } from "./gateway/scoped-session.js";
+export {
+  type RelayedEvent,
+  type ScopedSessionImplementation,
+  type SessionUpstream,
+  scopedSessionService,
+} from "./gateway/scoped-session.js";
 export { MemoryJobQueue } from "./jobs/memory-jobs.js";
 export { JOBS_STREAM, NatsJobQueue, type NatsJobQueueOptions } from "./jobs/nats-jobs.js";
 export type * from "./jobs/port.js";

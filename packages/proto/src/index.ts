@@ -2,6 +2,10 @@
 // Each service has a `*ServiceImplementation` (what a server or the embedded
 // wiring provides) and a `*ServiceClient` (what callers use): the cluster wiring
 // gets a client from nice-grpc, the embedded wiring from `inProcessClient`.
+
+export { EncodedMessage, encodedMessageCodec, SessionServiceRelayDefinition } from "./encoded.js";
+export { encodeAgentEvent } from "./event-wire.js";
+export * from "./gen/toad/v1/admin.js";
 export * from "./gen/toad/v1/batch.js";
 export * from "./gen/toad/v1/context.js";
 export * from "./gen/toad/v1/events.js";

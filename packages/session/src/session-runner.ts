@@ -41,6 +41,12 @@ export interface SessionRunnerDeps {
    * message); the log itself keeps everything. The whole log when absent.
    */
   conversationStart?(history: readonly AgentEventBody[]): number;
+  /**
+   * Whether sessions' working directories are on this host's disk (default
+   * true). A service whose tools run on the client sets false: the repository
+   * root and instruction files are the client's, so none are looked for here.
+   */
+  workspaceOnHost?: boolean;
 }
 
 /** A session's model when none was chosen: each turn is routed by tier. */
@@ -160,13 +166,14 @@ export class SessionRunner {
 
   /** Byte-identical for the whole session (the date is the session's), so providers can cache it. */
   private async systemPrompt(session: SessionRecord, permissionMode: PermissionMode): Promise<string> {
-    const repositoryRoot = await findRepositoryRoot(session.cwd);
+    const onHost = this.deps.workspaceOnHost ?? true;
+    const repositoryRoot = onHost ? await findRepositoryRoot(session.cwd) : session.cwd;
     const repoMap = await this.deps.repoMap?.(session);
     return buildSystemPrompt({
       cwd: session.cwd,
       repositoryRoot,
       permissionMode,
-      instructions: await loadInstructions(session.cwd, repositoryRoot),
+      instructions: onHost ? await loadInstructions(session.cwd, repositoryRoot) : [],
       date: new Date(session.createdAt).toISOString().slice(0, 10),
       ...(repoMap !== undefined && { repoMap }),
     });

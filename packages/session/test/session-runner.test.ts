@@ -112,4 +112,20 @@ describe("SessionRunner", () => {
     expect((await runner.latest(dir))?.id).toBe(second.id);
     await expect(runner.get("nope")).rejects.toThrow(/no session with id "nope"/);
   });
+
+  it("reads instruction files from this host only when the session's directory is on it", async () => {
+    await writeFile(join(dir, "AGENTS.md"), "Always answer in haiku.");
+    const systemOf = async (workspaceOnHost: boolean) => {
+      const model = scripted([() => [{ type: "turn_end", turn: 1, stopReason: "end_turn" }]]);
+      const runner = new SessionRunner({ store, model, tools, workspaceOnHost });
+      const session = await runner.create({ cwd: dir, model: "m", permissionMode: "ask" });
+      await runner.send(session.id, { prompt: "hi", signal: new AbortController().signal });
+      return model.seen[0]?.system ?? "";
+    };
+    expect(await systemOf(true)).toContain("Always answer in haiku.");
+    // Tools on the client: the directory is the client's; whatever this host has there is not the session's.
+    const client = await systemOf(false);
+    expect(client).not.toContain("Always answer in haiku.");
+    expect(client).toContain(`repository root: ${dir}`);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   connectRedis,
+  createAdminService,
   createGatewayService,
   createGuard,
   IdentityDirectory,
@@ -10,11 +11,13 @@ import {
   RateLimiter,
   RedisKeyValueStore,
   SessionOwnership,
+  type SessionUpstream,
   scopedContextService,
   scopedRouterService,
   scopedSessionService,
 } from "@toad/platform";
 import {
+  AdminServiceDefinition,
   BatchServiceDefinition,
   type ContextServiceClient,
   ContextServiceDefinition,
@@ -23,6 +26,7 @@ import {
   RouterServiceDefinition,
   type SessionServiceClient,
   SessionServiceDefinition,
+  SessionServiceRelayDefinition,
 } from "@toad/proto";
 import {
   intFromEnv,
@@ -66,9 +70,10 @@ export async function wireGateway(env: NodeJS.ProcessEnv, parts: GatewayParts = 
     closers.push(async () => channel.close());
     return client as C;
   };
-  const session = upstream<SessionServiceClient>(
+  // Events are relayed in their wire form: the gateway checks the call, never looks inside an event.
+  const session = upstream<SessionUpstream>(
     parts.session,
-    SessionServiceDefinition,
+    SessionServiceRelayDefinition,
     "TOAD_SESSION_URL",
     "the gateway serves sessions",
   );
@@ -102,6 +107,7 @@ export async function wireGateway(env: NodeJS.ProcessEnv, parts: GatewayParts = 
   const ownership = new SessionOwnership(kv);
   const bindings: ServiceBinding[] = [
     { definition: GatewayServiceDefinition, implementation: createGatewayService({ guard, identity }) },
+    { definition: AdminServiceDefinition, implementation: createAdminService({ guard, identity }) },
     {
       definition: SessionServiceDefinition,
       implementation: scopedSessionService({ guard, ownership, upstream: session }),

@@ -66,7 +66,7 @@ export function grpcController(binding: ServiceBinding, hooks: ControllerHooks):
     const where = `${definition.fullName}/${method.name}`;
     const follower = binding.followers?.includes(key) ?? false;
     // Bound once: counting a streamed message is then one addition, not a label lookup per message.
-    const streamed = hooks.metrics.streamed.labels(labels);
+    const streamed = hooks.metrics.streamedTally(labels);
 
     const begin = (metadata: GrpcMetadata | undefined, call: GrpcCall | undefined) => {
       const tracked = hooks.drain.begin(follower);

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as protoLoader from "@grpc/proto-loader";
+import { AgentEvent, EncodedMessage, encodeAgentEvent } from "@toad/proto";
 
 /** What ts-proto generates per message: what the wire codec needs. */
 export interface MessageCodec {
@@ -86,7 +87,18 @@ export function packageDefinitionFor(
   return definition;
 }
 
-/** Partial objects (what implementations return) are completed before encoding, as nice-grpc does. */
+/**
+ * Partial objects (what implementations return) are completed before encoding, as nice-grpc does;
+ * a message relayed still encoded (`EncodedMessage`, the gateway's event streams) goes out as is.
+ */
 function encoder(type: MessageCodec): (value: object) => Buffer {
-  return (value) => Buffer.from(type.encode(type.fromPartial(value as never) as never).finish());
+  // Events, what streams carry, have a faster encoder that writes the same bytes.
+  const encode =
+    (type as unknown) === AgentEvent
+      ? (value: object) => encodeAgentEvent(value)
+      : (value: object) => type.encode(type.fromPartial(value as never) as never).finish();
+  return (value) => {
+    const bytes = value instanceof EncodedMessage ? value.bytes : encode(value);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
 }

@@ -2,6 +2,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+type CallLabels = { service: string; method: string };
+
+/** A count kept as a plain number; Prometheus reads it when it scrapes. */
+export interface Tally {
+  inc(): void;
+}
+
 /** The Prometheus metrics every service exposes on TOAD_METRICS_PORT at /metrics. */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -9,6 +16,10 @@ export class ServiceMetrics {
   readonly latency: Histogram<"service" | "method">;
   readonly active: Gauge<"service" | "method">;
   readonly streamed: Counter<"service" | "method">;
+  private readonly streamedTallies = new Map<
+    string,
+    { labels: CallLabels; count: number; reported: number }
+  >();
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ toad_service: service });
@@ -32,12 +43,40 @@ export class ServiceMetrics {
       labelNames: ["service", "method"],
       registers: [this.registry],
     });
+    const tallies = this.streamedTallies;
     this.streamed = new Counter({
       name: "toad_grpc_server_stream_messages_total",
       help: "Messages sent on server streams",
       labelNames: ["service", "method"],
       registers: [this.registry],
+      // Streamed messages are counted in plain numbers (`streamedTally`) and added here at scrape time.
+      collect() {
+        for (const tally of tallies.values()) {
+          if (tally.count === tally.reported) continue;
+          this.inc(tally.labels, tally.count - tally.reported);
+          tally.reported = tally.count;
+        }
+      },
     });
+  }
+
+  /**
+   * The counter of messages a method streams, as a plain number: counting a
+   * message is one addition (a prom-client `inc` hashes its labels every time).
+   */
+  streamedTally(labels: CallLabels): Tally {
+    const key = `${labels.service}/${labels.method}`;
+    let tally = this.streamedTallies.get(key);
+    if (!tally) {
+      tally = { labels, count: 0, reported: 0 };
+      this.streamedTallies.set(key, tally);
+    }
+    const counted = tally;
+    return {
+      inc: () => {
+        counted.count++;
+      },
+    };
   }
 }
 

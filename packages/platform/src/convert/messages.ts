@@ -82,29 +82,43 @@ function blockFromProto(block: pb.ContentBlock): ContentBlock {
   }
 }
 
+// Every model request of a run carries the same tool specs: each schema is converted once.
+// Specs are not changed once made, so a converted schema is shared by the requests that use it.
+const schemaJsonOf = new WeakMap<ToolSpec["inputSchema"], string>();
+const parsedSchemas = new Map<string, ToolSpec["inputSchema"]>();
+const MAX_PARSED_SCHEMAS = 256;
+
 export function toolSpecToProto(spec: ToolSpec): pb.ToolSpec {
-  return {
-    name: spec.name,
-    description: spec.description,
-    inputSchemaJson: JSON.stringify(spec.inputSchema),
-  };
+  let inputSchemaJson = schemaJsonOf.get(spec.inputSchema);
+  if (inputSchemaJson === undefined) {
+    inputSchemaJson = JSON.stringify(spec.inputSchema);
+    schemaJsonOf.set(spec.inputSchema, inputSchemaJson);
+  }
+  return { name: spec.name, description: spec.description, inputSchemaJson };
 }
 
 export function toolSpecFromProto(spec: pb.ToolSpec): ToolSpec {
+  return { name: spec.name, description: spec.description, inputSchema: parsedSchema(spec) };
+}
+
+function parsedSchema(spec: pb.ToolSpec): ToolSpec["inputSchema"] {
+  const json = spec.inputSchemaJson || "{}";
+  const known = parsedSchemas.get(json);
+  if (known) return known;
   let schema: unknown;
   try {
-    schema = JSON.parse(spec.inputSchemaJson || "{}");
+    schema = JSON.parse(json);
   } catch {
     throw invalidArgument(`tool ${spec.name}: input_schema_json is not JSON`);
   }
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
     throw invalidArgument(`tool ${spec.name}: input_schema_json must be a JSON object`);
   }
-  return {
-    name: spec.name,
-    description: spec.description,
-    inputSchema: schema as { [key: string]: JsonValue },
-  };
+  const parsed = schema as { [key: string]: JsonValue };
+  // A bounded cache: the oldest schema goes when a new one would pass the limit.
+  if (parsedSchemas.size >= MAX_PARSED_SCHEMAS) parsedSchemas.delete(parsedSchemas.keys().next().value ?? "");
+  parsedSchemas.set(json, parsed);
+  return parsed;
 }
 
 /** What the session side sends the router for one model request. */

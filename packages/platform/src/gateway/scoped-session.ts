@@ -1,15 +1,35 @@
 import { resolve } from "node:path";
 import type * as pb from "@toad/proto";
-import { type CallContext, Status } from "nice-grpc-common";
+import type { CallContext, CallOptions } from "nice-grpc-common";
+import { Status } from "nice-grpc-common";
 import type { Principal } from "../auth/principal.js";
 import { notFound, ServerError } from "../errors.js";
 import { type Guard, relay, relayed, relayedStream, upstreamMetadata } from "./guard.js";
 import type { SessionOwnership } from "./ownership.js";
 
+/** An event of a session's stream, decoded or still in its wire form (relayed as is). */
+export type RelayedEvent = pb.AgentEvent | pb.EncodedMessage;
+
+/**
+ * The session service upstream. Its event streams may hand over events still
+ * encoded (`withEncodedResponses`): the gateway looks only at the call, never
+ * inside an event, so it relays their bytes without decoding them.
+ */
+export type SessionUpstream = Omit<pb.SessionServiceClient, "sendMessage" | "resume"> & {
+  sendMessage(request: pb.SendMessageRequest, options?: CallOptions): AsyncIterable<RelayedEvent>;
+  resume(request: pb.ResumeRequest, options?: CallOptions): AsyncIterable<RelayedEvent>;
+};
+
+/** SessionService as the gateway serves it: event streams may yield events still encoded. */
+export type ScopedSessionImplementation = Omit<pb.SessionServiceImplementation, "sendMessage" | "resume"> & {
+  sendMessage(request: pb.SendMessageRequest, context: CallContext): AsyncIterable<RelayedEvent>;
+  resume(request: pb.ResumeRequest, context: CallContext): AsyncIterable<RelayedEvent>;
+};
+
 export interface ScopedSessionDeps {
   guard: Guard;
   ownership: SessionOwnership;
-  upstream: pb.SessionServiceClient;
+  upstream: SessionUpstream;
 }
 
 /**
@@ -18,7 +38,7 @@ export interface ScopedSessionDeps {
  * org reads exactly like one that does not exist (NOT_FOUND), so ids cannot
  * be probed across orgs.
  */
-export function scopedSessionService(deps: ScopedSessionDeps): pb.SessionServiceImplementation {
+export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImplementation {
   const { guard, ownership, upstream } = deps;
 
   /** The caller, once the session is known to be its org's. */

@@ -10,6 +10,11 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`);
 
+// Adds to several fields of one hash in one command (ARGV: field, delta, field, delta, …).
+const INCREMENT_SCRIPT = new RedisScript(`
+for i = 1, #ARGV, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1`);
+
 /** The key-value port on Redis (ioredis); keys carry the connection's prefix. */
 export class RedisKeyValueStore implements KeyValueStore {
   constructor(
@@ -47,9 +52,8 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   async incrementFields(key: string, deltas: Readonly<Record<string, number>>): Promise<void> {
-    const multi = this.redis.multi();
-    for (const [field, delta] of Object.entries(deltas)) multi.hincrbyfloat(key, field, delta);
-    await multi.exec();
+    // One script rather than MULTI + a HINCRBYFLOAT per field + EXEC: one command to build and send.
+    await INCREMENT_SCRIPT.run(this.redis, [key], Object.entries(deltas).flat());
   }
 
   async fields(key: string): Promise<Record<string, number>> {

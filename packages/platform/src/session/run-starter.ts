@@ -89,6 +89,8 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
         ? clientTools((call, signal) => run.delegate(call, signal, starter.clientToolTimeoutMs))
         : deps.serverTools(record, beforeWrite),
     ...(rules !== undefined && { permissionRules: rules }),
+    // The client's directory is on the client's disk, not this host's.
+    workspaceOnHost: !client,
   });
   const done = (async () => {
     const unserve = await deps.bus.serveRun(session.id, (message) => run.handle(message));

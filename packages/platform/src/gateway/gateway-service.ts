@@ -1,6 +1,6 @@
 import type * as pb from "@toad/proto";
+import { grantFailure } from "../auth/grants.js";
 import type { IdentityDirectory } from "../auth/identity.js";
-import { ALL_SCOPES, hasScope, SCOPES, type Scope } from "../auth/principal.js";
 import { invalidArgument, notFound, permissionDenied } from "../errors.js";
 import type { Guard } from "./guard.js";
 
@@ -27,14 +27,9 @@ export function createGatewayService(deps: {
     async createApiToken(request, context) {
       const principal = await guard.authorize(context, "tokens");
       const scopes = request.scopes.length === 0 ? [...principal.scopes] : request.scopes;
-      for (const scope of scopes) {
-        if (scope !== ALL_SCOPES && !(SCOPES as readonly string[]).includes(scope)) {
-          throw invalidArgument(`unknown scope "${scope}"; scopes are ${[ALL_SCOPES, ...SCOPES].join(", ")}`);
-        }
-        const held =
-          scope === ALL_SCOPES ? principal.scopes.includes(ALL_SCOPES) : hasScope(principal, scope as Scope);
-        if (!held) throw permissionDenied(`a token cannot grant the "${scope}" scope it does not hold`);
-      }
+      const refused = grantFailure(principal, scopes);
+      if (refused?.code === "unknown_scope") throw invalidArgument(refused.message);
+      if (refused) throw permissionDenied(refused.message);
       if (request.expiresAtMs !== 0 && request.expiresAtMs <= now()) {
         throw invalidArgument("expires_at_ms is in the past");
       }

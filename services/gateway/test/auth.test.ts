@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** Every RPC the gateway serves, called with the given options (session RPCs aim at alice's session). */
 function everyRpc(options: { metadata?: Metadata }) {
-  const { gateway, session, router, context } = clients;
+  const { gateway, admin, batch, session, router, context } = clients;
   const sessionId = aliceSession;
   return {
     "Gateway.WhoAmI": () => gateway.whoAmI({}, options),
@@ -62,6 +62,15 @@ function everyRpc(options: { metadata?: Metadata }) {
     "Router.GetCosts": () => router.getCosts({ sessionId }, options),
     "Context.Retrieve": () => context.retrieve({ repoId: "r", query: "q" }, options),
     "Context.GetRepoMap": () => context.getRepoMap({ repoId: "r" }, options),
+    "Admin.CreateOrg": () => admin.createOrg({ name: "every-rpc-probe" }, options),
+    "Admin.ListOrgs": () => admin.listOrgs({}, options),
+    "Admin.CreateUser": () => admin.createUser({ name: "eve" }, options),
+    "Admin.ListUsers": () => admin.listUsers({}, options),
+    "Admin.CreateToken": () => admin.createToken({ userId: "u", name: "x" }, options),
+    "Admin.ListTokens": () => admin.listTokens({}, options),
+    "Admin.RevokeToken": () => admin.revokeToken({ tokenId: "0123456789abcdef" }, options),
+    "Batch.SubmitRun": () => () => batch.submitRun({ runId: "run-1" }, options),
+    "Batch.WatchRun": () => () => batch.watchRun({ runId: "run-1" }, options),
   };
 }
 
@@ -84,7 +93,7 @@ describe("authentication on every RPC", () => {
     ["a known id with the wrong secret", withToken(`toad_0123456789abcdef_${"C".repeat(43)}`)],
   ])("%s is refused with UNAUTHENTICATED everywhere", async (_name, options) => {
     const codes = names(await statuses(options));
-    expect(Object.keys(codes)).toHaveLength(17);
+    expect(Object.keys(codes)).toHaveLength(26);
     expect(Object.entries(codes).filter(([, code]) => code !== "UNAUTHENTICATED")).toEqual([]);
   });
 

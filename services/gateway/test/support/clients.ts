@@ -1,5 +1,7 @@
 import {
+  AdminServiceDefinition,
   type AgentEvent,
+  BatchServiceDefinition,
   ContextServiceDefinition,
   GatewayServiceDefinition,
   RouterServiceDefinition,
@@ -14,6 +16,8 @@ export function gatewayClients(address: string) {
   const channel = createChannel(address);
   return {
     gateway: createClient(GatewayServiceDefinition, channel),
+    admin: createClient(AdminServiceDefinition, channel),
+    batch: createClient(BatchServiceDefinition, channel),
     session: createClient(SessionServiceDefinition, channel),
     router: createClient(RouterServiceDefinition, channel),
     context: createClient(ContextServiceDefinition, channel),

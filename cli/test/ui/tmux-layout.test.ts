@@ -63,7 +63,9 @@ describe.skipIf(!HAS_TMUX)("the split layout in a terminal (tmux)", () => {
 
     pane.send("C-b");
     await pane.waitFor("› read the notes");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The history prints item by item: wait for its last one, then give a duplicate time to show.
+    await pane.waitFor("The notes say hello.");
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const focus = pane.screen();
     expect(focus).not.toContain("4 Metrics");
     expect(count(focus, "The notes say hello.")).toBe(1);

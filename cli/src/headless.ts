@@ -26,8 +26,6 @@ export interface HeadlessIo {
 interface HeadlessBackend {
   runner: Pick<SessionRunner, "create" | "get" | "latest" | "send">;
   events(sessionId: string): Promise<AgentEvent[]>;
-  /** False when the backend cannot carry images yet (the gateway). */
-  sendsImages: boolean;
 }
 
 /** `toad -p`: one task, run to the end, printed in the chosen format. */
@@ -38,11 +36,7 @@ export async function runHeadless(
 ): Promise<ExitCode> {
   const url = args.gateway ?? runtime.gateway.url;
   if (url === undefined) {
-    return runOn(
-      args,
-      { runner: runtime.runner, events: (id) => runtime.store.events(id), sendsImages: true },
-      io,
-    );
+    return runOn(args, { runner: runtime.runner, events: (id) => runtime.store.events(id) }, io);
   }
   const token = runtime.gateway.token;
   if (token === undefined) throw new CliError(`the gateway at ${url} needs an API token: set TOAD_TOKEN`);
@@ -52,7 +46,7 @@ export async function runHeadless(
     logger: { warn: (message) => io.stderr.write(`toad: ${message}\n`) },
   });
   try {
-    return await runOn(args, { runner, events: (id) => runner.events(id), sendsImages: false }, io);
+    return await runOn(args, { runner, events: (id) => runner.events(id) }, io);
   } catch (error) {
     throw gatewayError(error, url);
   } finally {
@@ -65,7 +59,7 @@ async function runOn(given: RunArgs, runtime: HeadlessBackend, io: HeadlessIo): 
   if (typed === "")
     throw new CliError('no task: pass it after -p ("toad -p "fix the failing test"") or on stdin');
   const { args, prompt } = await prepareTask(given, typed, io);
-  const images = await promptImages(prompt, given.cwd, runtime, io);
+  const images = await promptImages(prompt, given.cwd, io);
 
   const output = createRunOutput(args.outputFormat, io.stdout, io.stderr, { verbose: args.verbose });
   const session = await openSession(args, runtime);
@@ -94,13 +88,8 @@ async function runOn(given: RunArgs, runtime: HeadlessBackend, io: HeadlessIo): 
 }
 
 /** Images the prompt names (`./shot.png`) go with it; files that cannot be sent are reported. */
-async function promptImages(
-  prompt: string,
-  cwd: string,
-  backend: HeadlessBackend,
-  io: HeadlessIo,
-): Promise<UserImage[]> {
-  const { images, notices } = await attachImages(prompt, cwd, backend.sendsImages);
+async function promptImages(prompt: string, cwd: string, io: HeadlessIo): Promise<UserImage[]> {
+  const { images, notices } = await attachImages(prompt, cwd);
   for (const notice of notices) io.stderr.write(`toad: ${notice}\n`);
   return images;
 }

@@ -1,6 +1,6 @@
 import { type AgentRunResult, type AgentTools, findRepositoryRoot } from "@toad/agent";
 import type { AgentEvent, AgentEventBody } from "@toad/core";
-import { eventFromProto } from "@toad/core/proto";
+import { eventFromProto, imageToProto } from "@toad/core/proto";
 import { type AgentEvent as ProtoEvent, ToolLocation } from "@toad/proto";
 import {
   AUTO_MODEL,
@@ -129,6 +129,7 @@ export class RemoteSessionRunner {
           sessionId,
           text: options.prompt,
           maxTurns: options.maxTurns ?? 0,
+          images: (options.images ?? []).map(imageToProto),
         });
         for await (const message of stream) await handle(message);
         return tally.result();

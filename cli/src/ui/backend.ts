@@ -19,8 +19,6 @@ export interface UiBackend {
   compact?(controller: SessionController, ui: UiStore): Promise<void>;
   /** `/model` on a started session (the embedded runner takes the model per run). */
   modelSwitch: boolean;
-  /** Images named in a prompt go with it (a gateway's SendMessage has no field for them yet). */
-  sendsImages: boolean;
   /** Translates a backend failure into a CLI error (the gateway's status codes). */
   describe(error: unknown): unknown;
   close(): Promise<void>;
@@ -55,7 +53,6 @@ export async function openBackend(options: BackendOptions): Promise<UiBackend> {
         conversationStart: fromLastSummary,
       }),
     modelSwitch: true,
-    sendsImages: true,
     describe: (error) => error,
     close: () => runtime.close(),
   };
@@ -96,7 +93,6 @@ async function openRemoteBackend(url: string, options: BackendOptions): Promise<
     },
     config: loaded.config,
     modelSwitch: false,
-    sendsImages: false,
     describe,
     close: async () => connection.close(),
   };

@@ -90,7 +90,7 @@ async function runApp(options: InteractiveOptions, io: TtyIo, backend: UiBackend
     store: backend.sessions,
     ui,
     cwd: options.cwd,
-    attachImages: (prompt) => attachImages(prompt, options.cwd, backend.sendsImages),
+    attachImages: (prompt) => attachImages(prompt, options.cwd),
   });
   const history = await openPromptHistory(historyPath(io.env));
 

@@ -18,16 +18,16 @@ afterEach(async () => {
 });
 
 /** The UI's controller with the image attachment the interactive `toad` wires in. */
-async function sendWithImages(sendsImages: boolean) {
+async function sendWithImages(file: Buffer) {
   fx = await uiFixture([{ content: [{ type: "text", text: "A single pixel." }] }]);
-  await writeFile(join(fx.repo, "shot.png"), PNG);
+  await writeFile(join(fx.repo, "shot.png"), file);
   const repo = fx.repo;
   const controller = new SessionController({
     runner: fx.runner,
     store: fx.store,
     ui: fx.ui,
     cwd: repo,
-    attachImages: (prompt) => attachImages(prompt, repo, sendsImages),
+    attachImages: (prompt) => attachImages(prompt, repo),
   });
   controller.submit("what is in ./shot.png");
   await controller.idle();
@@ -38,15 +38,15 @@ async function sendWithImages(sendsImages: boolean) {
 
 describe("images named in an interactive prompt", () => {
   it("go to the model with the prompt", async () => {
-    const { body, notices } = await sendWithImages(true);
+    const { body, notices } = await sendWithImages(PNG);
     expect(body).toContain('"type":"image"');
     expect(body).toContain(PNG.toString("base64"));
     expect(notices).toEqual([]);
   });
 
-  it("are named in a notice, not sent, where the backend takes none (a gateway)", async () => {
-    const { body, notices } = await sendWithImages(false);
-    expect(body).not.toContain(PNG.toString("base64"));
-    expect(notices).toEqual(["images cannot go through a gateway yet; ./shot.png not sent"]);
+  it("that are not images are named in a notice, not sent", async () => {
+    const { body, notices } = await sendWithImages(Buffer.from("not a picture"));
+    expect(body).not.toContain('"type":"image"');
+    expect(notices).toEqual(["./shot.png is not a PNG, JPEG, GIF or WebP image; not sent"]);
   });
 });

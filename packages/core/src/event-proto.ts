@@ -289,7 +289,7 @@ function bodyFromProto(kind: ProtoKind): AgentEventBody {
 }
 
 /** Image bytes travel as proto bytes (a third smaller than base64 text). */
-function imageToProto(image: UserImage): pb.UserImage {
+export function imageToProto(image: UserImage): pb.UserImage {
   return {
     mediaType: image.mediaType,
     sha256: image.sha256,
@@ -298,7 +298,7 @@ function imageToProto(image: UserImage): pb.UserImage {
   };
 }
 
-function imageFromProto(image: pb.UserImage): UserImage {
+export function imageFromProto(image: pb.UserImage): UserImage {
   return withoutUndefined({
     mediaType: image.mediaType,
     sha256: image.sha256,

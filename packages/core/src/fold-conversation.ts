@@ -36,7 +36,10 @@ class ConversationFolder {
           role: "user",
           content: [
             ...(event.images ?? []).map((image) => this.images.block(image)),
-            { type: "text", text: event.text },
+            // A message of images alone has no text; providers refuse an empty text block.
+            ...(event.text === "" && event.images?.length
+              ? []
+              : [{ type: "text" as const, text: event.text }]),
           ],
         });
         return;

@@ -107,6 +107,30 @@ describe("session service (in process, the embedded wiring of the same object)",
     expect((await client.getSession({ sessionId: session.id })).state).toBe(SessionState.SESSION_STATE_IDLE);
   });
 
+  it("images sent with a message reach the model as image blocks; a message of images alone is a message", async () => {
+    const seen: ModelRequest[] = [];
+    setUp({
+      async *stream(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+        seen.push(request);
+        yield { type: "turn_start", turn: request.turn, model: "m", provider: "test" };
+        yield { type: "text_delta", text: "a pixel" };
+        yield { type: "turn_end", turn: request.turn, stopReason: "end_turn" };
+      },
+    });
+    const session = await client.createSession({ cwd: dir, model: "m" });
+    const png = Buffer.from("89504e470d0a1a0a", "hex");
+    const image = { mediaType: "image/png", sha256: "a".repeat(64), data: png, source: "./shot.png" };
+    for await (const _ of client.sendMessage({ sessionId: session.id, text: "", images: [image] }));
+    expect(seen[0]?.messages.at(-1)?.content).toEqual([
+      { type: "image", mediaType: "image/png", dataBase64: png.toString("base64"), source: "./shot.png" },
+    ]);
+    await expect(
+      (async () => {
+        for await (const _ of client.sendMessage({ sessionId: session.id, text: " " }));
+      })(),
+    ).rejects.toSatisfy((error) => code(error) === Status.INVALID_ARGUMENT);
+  });
+
   it("a denied approval refuses the call; the model sees why", async () => {
     setUp(toolThenText("bash", { command: "touch x" }));
     const session = await client.createSession({ cwd: dir, model: "m" });

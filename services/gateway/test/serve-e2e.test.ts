@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockLlm } from "@toad/testkit";
@@ -71,6 +71,13 @@ describe("toad serve", () => {
       const again = await client("say hi", "-c", "--output-format", "json");
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ sessionId: summary.sessionId, text: "hi" });
+      // An image the prompt names crosses the gateway with it and reaches the model.
+      const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+      await writeFile(join(repo, "shot.png"), png);
+      const looked = await client("what is in ./shot.png", "-c");
+      expect(looked).toMatchObject({ code: 0, stderr: "" });
+      const bodies = llm.requests.map((request) => JSON.stringify(request.body));
+      expect(bodies.at(-1)).toContain(png.toString("base64"));
       const done = finished(second.server);
       second.server.kill("SIGTERM");
       expect((await done).code).toBe(0);

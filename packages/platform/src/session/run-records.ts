@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@toad/core";
+import type { AgentEvent, UserImage } from "@toad/core";
 import type { KeyValueStore } from "../kv/port.js";
 
 /**
@@ -11,6 +11,8 @@ export interface RunRecord {
   sessionId: string;
   /** The user's message, sent again if the run was cut before it reached the log. */
   prompt: string;
+  /** Images sent with the message, likewise. */
+  images?: UserImage[];
   /** The log's last seq before the run's user message. */
   startSeq: number;
   maxTurns: number;

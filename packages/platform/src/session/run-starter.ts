@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@toad/core";
+import type { AgentEvent, UserImage } from "@toad/core";
 import { eventToProto } from "@toad/core/proto";
 import type * as pb from "@toad/proto";
 import { SessionRunner } from "@toad/session";
@@ -32,6 +32,8 @@ export interface RunSpec {
   settings: SessionSettings;
   /** The user's message that started the run (kept in its record). */
   prompt: string;
+  /** Images sent with it (kept in its record too, for a recovery that sends the message again). */
+  images?: UserImage[];
   /**
    * A recovered run whose message is already in the log: it continues the
    * conversation without sending `prompt` again.
@@ -99,6 +101,7 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
         runId: spec.runId,
         sessionId: session.id,
         prompt: spec.prompt,
+        ...(spec.images !== undefined && { images: spec.images }),
         startSeq: session.lastSeq,
         maxTurns: spec.maxTurns,
         metadata: keptMetadata(spec.metadata),
@@ -107,6 +110,7 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
       });
       await runner.send(session.id, {
         ...(!spec.continues && { prompt: spec.prompt }),
+        ...(!spec.continues && spec.images !== undefined && { images: spec.images }),
         signal: run.signal,
         approver: run.approver,
         ...(spec.maxTurns > 0 && { maxTurns: spec.maxTurns }),
@@ -171,6 +175,7 @@ export async function recoverRuns(starter: RunStarter): Promise<number> {
       session,
       settings: await deps.settings.load(record.sessionId),
       prompt: record.prompt,
+      ...(record.images !== undefined && { images: record.images }),
       continues: started,
       maxTurns: record.maxTurns,
       metadata: Metadata(record.metadata),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentTools, PermissionRules } from "@toad/agent";
 import type { ModelClient } from "@toad/core";
+import { imageFromProto } from "@toad/core/proto";
 import type * as pb from "@toad/proto";
 import { AUTO_MODEL, SessionRunner } from "@toad/session";
 import type { SessionRecord, SessionStore } from "@toad/store";
@@ -141,7 +142,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async *sendMessage(request, context) {
       const feed = await mapErrors(async () => {
         const record = await found(request.sessionId);
-        if (request.text.trim() === "") throw invalidArgument("the message text is empty");
+        const images = request.images.map(imageFromProto);
+        if (request.text.trim() === "" && images.length === 0) {
+          throw invalidArgument("the message has neither text nor images");
+        }
         if ((await stateOf(record.id)) !== "idle") {
           throw failedPrecondition(
             `session ${record.id} is already running: follow it with Resume or stop it with Cancel`,
@@ -151,6 +155,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           session: record,
           settings: await deps.settings.load(record.id),
           prompt: request.text,
+          ...(images.length > 0 && { images }),
           continues: false,
           maxTurns: request.maxTurns,
           metadata: context.metadata,

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type MockLlmServer, startMockLlm } from "@toad/testkit";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, makeSandbox, type Sandbox, TOAD_BIN } from "../harness.js";
-import { commandLine, startPane, type TmuxPane, tmuxAvailable } from "./tmux.js";
+import { startMockLlm } from "@toad/testkit";
+import { describe, expect, it } from "vitest";
+import { makeSandbox, type Sandbox, TOAD_BIN } from "../harness.js";
+import { commandLine, startPane, type TmuxPane, tmuxAvailable, tmuxBed } from "./tmux.js";
 
 /**
  * End to end in a real terminal: the built `toad` in tmux, against the
@@ -17,19 +17,7 @@ if (!HAS_TMUX)
 const MODEL = "claude-sonnet-4-5";
 const LONG = Array.from({ length: 600 }, (_, i) => `token${i}`).join(" ");
 
-let llm: MockLlmServer | undefined;
-let box: Sandbox | undefined;
-const panes: TmuxPane[] = [];
-beforeAll(() => {
-  if (HAS_TMUX) assertBuilt();
-});
-afterEach(async () => {
-  for (const pane of panes.splice(0)) pane.kill();
-  await llm?.close();
-  await box?.cleanup();
-  llm = undefined;
-  box = undefined;
-});
+const bed = tmuxBed();
 
 function toad(sandbox: Sandbox, args: string[], name: string, trace?: string): TmuxPane {
   const env = {
@@ -42,39 +30,45 @@ function toad(sandbox: Sandbox, args: string[], name: string, trace?: string): T
     rows: 36,
     name,
   });
-  panes.push(pane);
+  bed.panes.push(pane);
   return pane;
 }
 
 describe.skipIf(!HAS_TMUX)("toad in a terminal (tmux)", () => {
   it("streams an answer, approves an edit with y, interrupts with Esc, exits, and resumes the session", async () => {
-    llm = await startMockLlm({
-      script: {
-        turns: [
-          {
-            content: [
-              {
-                type: "text",
-                text: "## Reading\n\nThe bug is in **calc.js**: it subtracts.\n\n```js\nexports.add = (a, b) => a - b;\n```",
-              },
-            ],
-            tokensPerSecond: 200,
-          },
-          {
-            content: [
-              {
-                type: "tool_call",
-                name: "edit_file",
-                arguments: { path: "calc.js", old_string: "a - b", new_string: "a + b" },
-              },
-            ],
-          },
-          { content: [{ type: "text", text: "Fixed: add() adds now." }] },
-          { content: [{ type: "text", text: LONG }], tokensPerSecond: 200 },
-        ],
-      },
-    });
-    box = await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url);
+    const llm = bed.track(
+      await startMockLlm({
+        script: {
+          turns: [
+            {
+              content: [
+                {
+                  type: "text",
+                  text: "## Reading\n\nThe bug is in **calc.js**: it subtracts.\n\n```js\nexports.add = (a, b) => a - b;\n```",
+                },
+              ],
+              tokensPerSecond: 200,
+            },
+            {
+              content: [
+                {
+                  type: "tool_call",
+                  name: "edit_file",
+                  arguments: { path: "calc.js", old_string: "a - b", new_string: "a + b" },
+                },
+              ],
+            },
+            { content: [{ type: "text", text: "Fixed: add() adds now." }] },
+            { content: [{ type: "text", text: LONG }], tokensPerSecond: 200 },
+          ],
+        },
+      }),
+      (it) => it.close(),
+    );
+    const box = bed.track(
+      await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url),
+      (it) => it.cleanup(),
+    );
     const trace = join(box.root, "trace.jsonl");
     const pane = toad(box, ["--model", MODEL], "main", trace);
 

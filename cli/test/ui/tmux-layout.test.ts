@@ -1,38 +1,31 @@
-import { type MockLlmServer, startMockLlm } from "@toad/testkit";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, makeSandbox, type Sandbox, TOAD_BIN } from "../harness.js";
-import { commandLine, startPane, type TmuxPane, tmuxAvailable } from "./tmux.js";
+import { startMockLlm } from "@toad/testkit";
+import { describe, expect, it } from "vitest";
+import { makeSandbox, TOAD_BIN } from "../harness.js";
+import { commandLine, startPane, tmuxAvailable, tmuxBed } from "./tmux.js";
 
 /** The full-screen split layout and Agent mode in a real terminal (tmux), on the alternate screen. */
 const HAS_TMUX = tmuxAvailable();
 
-let llm: MockLlmServer | undefined;
-let box: Sandbox | undefined;
-const panes: TmuxPane[] = [];
-beforeAll(() => {
-  if (HAS_TMUX) assertBuilt();
-});
-afterEach(async () => {
-  for (const pane of panes.splice(0)) pane.kill();
-  await llm?.close();
-  await box?.cleanup();
-  llm = undefined;
-  box = undefined;
-});
+const bed = tmuxBed();
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe.skipIf(!HAS_TMUX)("the split layout in a terminal (tmux)", () => {
   it("opens full screen beside a panel, selects and expands a card in Agent mode, and comes back with the history once", async () => {
-    llm = await startMockLlm({
-      script: {
-        turns: [
-          { content: [{ type: "tool_call", name: "read_file", arguments: { path: "notes.md" } }] },
-          { content: [{ type: "text", text: "The notes say hello." }] },
-        ],
-      },
-    });
-    box = await makeSandbox({ "notes.md": "first line\nsecond line\n" }, llm.url);
+    const llm = bed.track(
+      await startMockLlm({
+        script: {
+          turns: [
+            { content: [{ type: "tool_call", name: "read_file", arguments: { path: "notes.md" } }] },
+            { content: [{ type: "text", text: "The notes say hello." }] },
+          ],
+        },
+      }),
+      (it) => it.close(),
+    );
+    const box = bed.track(await makeSandbox({ "notes.md": "first line\nsecond line\n" }, llm.url), (it) =>
+      it.cleanup(),
+    );
     const pane = startPane(
       commandLine(
         [process.execPath, TOAD_BIN, "--model", "claude-sonnet-4-5"],
@@ -41,7 +34,7 @@ describe.skipIf(!HAS_TMUX)("the split layout in a terminal (tmux)", () => {
       ),
       { columns: 110, rows: 30, name: "layout" },
     );
-    panes.push(pane);
+    bed.panes.push(pane);
     await pane.waitFor("ask toad");
     pane.type("read the notes");
     pane.send("Enter");

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type MockLlmServer, startMockLlm } from "@toad/testkit";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, makeSandbox, type Sandbox, TOAD_BIN } from "../harness.js";
-import { commandLine, startPane, type TmuxPane, tmuxAvailable } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { makeSandbox, TOAD_BIN } from "../harness.js";
+import { commandLine, startPane, type TmuxPane, tmuxAvailable, tmuxBed } from "./tmux.js";
 
 /**
  * The interactive UI against `toad serve` (the single-box team server) and in
@@ -15,29 +15,14 @@ import { commandLine, startPane, type TmuxPane, tmuxAvailable } from "./tmux.js"
 const HAS_TMUX = tmuxAvailable();
 const MODEL = "claude-sonnet-4-5";
 
-let llm: MockLlmServer | undefined;
-let box: Sandbox | undefined;
-let server: ChildProcess | undefined;
-const panes: TmuxPane[] = [];
-beforeAll(() => {
-  if (HAS_TMUX) assertBuilt();
-});
-afterEach(async () => {
-  for (const pane of panes.splice(0)) pane.kill();
-  server?.kill("SIGTERM");
-  server = undefined;
-  await llm?.close();
-  await box?.cleanup();
-  llm = undefined;
-  box = undefined;
-});
+const bed = tmuxBed();
 
 function toad(cwd: string, env: NodeJS.ProcessEnv, args: string[], name: string): TmuxPane {
   const pane = startPane(
     commandLine([process.execPath, TOAD_BIN, ...args], { ...env, TERM: "xterm-256color" }, cwd),
     { columns: 110, rows: 36, name },
   );
-  panes.push(pane);
+  bed.panes.push(pane);
   return pane;
 }
 
@@ -48,7 +33,7 @@ async function serve(env: NodeJS.ProcessEnv, cwd: string): Promise<{ address: st
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  server = child;
+  bed.track(child, (it) => it.kill("SIGTERM"));
   let out = "";
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -61,25 +46,30 @@ async function serve(env: NodeJS.ProcessEnv, cwd: string): Promise<{ address: st
   });
 }
 
+/** A scripted model that makes one tool call, then says `text`; closed after the test. */
+async function callThenSay(
+  name: string,
+  args: Record<string, unknown>,
+  text: string,
+): Promise<MockLlmServer> {
+  const turns = [
+    { content: [{ type: "tool_call" as const, name, arguments: args }] },
+    { content: [{ type: "text" as const, text }] },
+  ];
+  return bed.track(await startMockLlm({ script: { turns } }), (it) => it.close());
+}
+
 describe.skipIf(!HAS_TMUX)("toad interactive, remote and in a worktree (tmux)", () => {
   it("runs the UI over toad serve: the session in the server, the approved edit here, no local store", async () => {
-    llm = await startMockLlm({
-      script: {
-        turns: [
-          {
-            content: [
-              {
-                type: "tool_call",
-                name: "edit_file",
-                arguments: { path: "calc.js", old_string: "a - b", new_string: "a + b" },
-              },
-            ],
-          },
-          { content: [{ type: "text", text: "Fixed over the gateway." }] },
-        ],
-      },
-    });
-    box = await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url);
+    const llm = await callThenSay(
+      "edit_file",
+      { path: "calc.js", old_string: "a - b", new_string: "a + b" },
+      "Fixed over the gateway.",
+    );
+    const box = bed.track(
+      await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url),
+      (it) => it.cleanup(),
+    );
     const { address, token } = await serve(
       { ...box.env, TOAD_DATA_DIR: join(box.root, "server-data") },
       box.root,
@@ -111,31 +101,19 @@ describe.skipIf(!HAS_TMUX)("toad interactive, remote and in a worktree (tmux)", 
   }, 60_000);
 
   it("refuses a gateway without a token, with a clear message", async () => {
-    llm = await startMockLlm({ script: { turns: [] } });
-    box = await makeSandbox({}, llm.url);
+    const llm = bed.track(await startMockLlm({ script: { turns: [] } }), (it) => it.close());
+    const box = bed.track(await makeSandbox({}, llm.url), (it) => it.cleanup());
     const pane = toad(box.repo, { ...box.env, TOAD_GATEWAY_URL: "127.0.0.1:1" }, [], "no-token");
     await pane.waitFor("needs an API token: set TOAD_TOKEN");
     await pane.waitFor("EXITED 2");
   }, 30_000);
 
   it("--worktree NAME works in the git worktree .toad/worktrees/NAME", async () => {
-    llm = await startMockLlm({
-      script: {
-        turns: [
-          {
-            content: [
-              {
-                type: "tool_call",
-                name: "write_file",
-                arguments: { path: "new.txt", content: "in the tree\n" },
-              },
-            ],
-          },
-          { content: [{ type: "text", text: "Written." }] },
-        ],
-      },
-    });
-    box = await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url);
+    const llm = await callThenSay("write_file", { path: "new.txt", content: "in the tree\n" }, "Written.");
+    const box = bed.track(
+      await makeSandbox({ "calc.js": "exports.add = (a, b) => a - b;\n" }, llm.url),
+      (it) => it.cleanup(),
+    );
     execFileSync("git", ["add", "."], { cwd: box.repo });
     execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "base"], {
       cwd: box.repo,

@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { afterEach, beforeAll } from "vitest";
+import { assertBuilt } from "../harness.js";
 
 /** A private tmux server (its own socket) running one command in a fixed-size pane. */
 export interface TmuxPane {
@@ -53,4 +55,31 @@ export function commandLine(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${quote(value)}`);
   return `cd ${quote(cwd)} && env -i ${vars.join(" ")} ${argv.map(quote).join(" ")}; echo "EXITED $?"; sleep 60`;
+}
+
+/** What a tmux test starts, stopped after each test: its panes, and whatever it hands to `track`. */
+export interface TmuxBed {
+  panes: TmuxPane[];
+  /** Returns `thing`, stopped with `stop` after the test (the last tracked first). */
+  track<T>(thing: T, stop: (thing: T) => unknown): T;
+}
+
+/** Call at the top of a tmux test file: checks the built binary once and cleans up after each test. */
+export function tmuxBed(): TmuxBed {
+  const panes: TmuxPane[] = [];
+  const stops: (() => unknown)[] = [];
+  beforeAll(() => {
+    if (tmuxAvailable()) assertBuilt();
+  });
+  afterEach(async () => {
+    for (const pane of panes.splice(0)) pane.kill();
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+  return {
+    panes,
+    track(thing, stop) {
+      stops.push(() => stop(thing));
+      return thing;
+    },
+  };
 }

@@ -2,6 +2,7 @@
 // formats (Anthropic Messages, OpenAI Chat Completions, OpenAI Responses).
 
 export { loadScript } from "./load.js";
+export { freePort } from "./ports.js";
 export { matches } from "./queue.js";
 export {
   type AnsweredBy,

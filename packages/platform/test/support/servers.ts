@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@toad/testkit";
 
 /**
  * Private Redis and NATS servers for tests: the machine's own binaries on
@@ -18,17 +18,7 @@ export interface TestServer {
   restart(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function waitFor(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {

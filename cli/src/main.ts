@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { HELP, parseCliArgs } from "./args.js";
 import type { CommandIo } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { CliError, EXIT, type ExitCode } from "./errors.js";
 import type { Writable } from "./output.js";
+import { cliVersion } from "./version.js";
 
 export type MainIo = CommandIo;
 
@@ -26,7 +27,7 @@ export async function main(argv: string[], io: MainIo = processIo()): Promise<Ex
         io.stdout.write(`${HELP}\n\nCommands:\n${await commandList()}\n`);
         return EXIT.ok;
       case "version":
-        io.stdout.write(`toad ${version()}\n`);
+        io.stdout.write(`toad ${cliVersion()}\n`);
         return EXIT.ok;
       case "interactive": {
         // Loaded on demand: headless runs never pay for Ink and React.
@@ -120,11 +121,4 @@ async function commandList(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
   const width = Math.max(...commands.map((command) => command.name.length));
   return commands.map((command) => `  toad ${command.name.padEnd(width)}  ${command.summary}`).join("\n");
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
 }

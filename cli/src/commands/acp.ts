@@ -1,21 +1,14 @@
-import { readFileSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { PERMISSION_MODES, type PermissionMode } from "@toad/core";
 import { type Command, parseFlags } from "../command.js";
 import { CliError, EXIT } from "../errors.js";
 import { openEmbeddedRuntime } from "../runtime.js";
+import { cliVersion } from "../version.js";
 
 const USAGE = `Usage: toad acp [--model ID] [--permission-mode MODE] [--cwd DIR]
 Speaks the Agent Client Protocol on stdin/stdout: an editor (Zed, JetBrains, Neovim, …) starts it
 and drives TOAD sessions. Logs go to stderr. Sessions are TOAD sessions (toad sessions lists them).`;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 export const acpCommand: Command = {
   name: "acp",
@@ -63,7 +56,7 @@ export const acpCommand: Command = {
           mcp: runtime.mcp,
           env: io.env,
           logger: { warn: (message) => io.stderr.write(`toad acp: ${message}\n`) },
-          agentInfo: { name: "toad", version: version() },
+          agentInfo: { name: "toad", version: cliVersion() },
           ...(values.model !== undefined && { modelId: values.model }),
           ...(permissionMode !== undefined && { permissionMode }),
         },

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
@@ -31,6 +30,7 @@ import { AUTO_MODEL } from "@toad/session";
 import { type Command, type CommandIo, parseFlags } from "../command.js";
 import { CliError, EXIT, type ExitCode } from "../errors.js";
 import { connectGateway, gatewayError } from "../remote/index.js";
+import { cliVersion } from "../version.js";
 
 const USAGE = `Usage:
   toad batch run --dataset FILE --repos DIR --out DIR [options]
@@ -364,13 +364,7 @@ async function fileHash(path: string): Promise<string> {
 /** TOAD's version and the commit it was built from ("unknown" outside a checkout). */
 function toadVersion(): { version: string; commit: string; dirty?: boolean } {
   const here = dirname(fileURLToPath(import.meta.url));
-  let version = "unknown";
-  try {
-    version = (JSON.parse(readFileSync(resolve(here, "../../package.json"), "utf8")) as { version: string })
-      .version;
-  } catch {
-    // Bundled or installed without its package.json: the commit still identifies it.
-  }
+  const version = cliVersion();
   try {
     const git = (args: string[]) =>
       execFileSync("git", args, { cwd: here, encoding: "utf8", stdio: "pipe" }).trim();

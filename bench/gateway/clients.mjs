@@ -1,18 +1,55 @@
 // The benchmark's clients: each one its own gRPC connection to the gateway and
-// its own API token, as separate developers' CLIs would be.
+// its own API token, as separate developers' CLIs would be. They stand in for
+// machines elsewhere but share this one's two cores, so they read the stream
+// on grpc-js directly (events, no async-iterator layers): what they spend is
+// CPU the services under test do not get.
 
+import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { SessionServiceDefinition, ToolLocation } from "@toad/proto";
-import { createChannel, createClient, Metadata } from "nice-grpc";
+
+const methods = SessionServiceDefinition.methods;
+const pathOf = (method) => `/${SessionServiceDefinition.fullName}/${method.name}`;
+const serialize = (type) => (message) => Buffer.from(type.encode(type.fromPartial(message)).finish());
+const deserialize = (type) => (bytes) => type.decode(bytes);
 
 // A delta carries one stamp per model chunk it holds (a session service behind merges waiting deltas).
 const STAMPS = /@(\d+)/g;
 const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 export function openClient(address, token) {
-  const channel = createChannel(address);
-  const session = createClient(SessionServiceDefinition, channel);
-  const metadata = Metadata({ authorization: `Bearer ${token}` });
-  return { session, metadata, close: () => channel.close() };
+  // A local subchannel pool: a connection of its own, not one shared by every client of this process.
+  const client = new Client(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  const { createSession, sendMessage } = methods;
+  return {
+    createSession: (request) =>
+      new Promise((resolve, reject) =>
+        client.makeUnaryRequest(
+          pathOf(createSession),
+          serialize(createSession.requestType),
+          deserialize(createSession.responseType),
+          request,
+          metadata,
+          (error, response) => (error ? reject(error) : resolve(response)),
+        ),
+      ),
+    /** Calls onEvent with each streamed event; resolves when the stream ends. */
+    sendMessage: (request, onEvent) =>
+      new Promise((resolve, reject) => {
+        const call = client.makeServerStreamRequest(
+          pathOf(sendMessage),
+          serialize(sendMessage.requestType),
+          deserialize(sendMessage.responseType),
+          request,
+          metadata,
+        );
+        call.on("data", onEvent);
+        call.on("error", reject);
+        call.on("end", resolve);
+      }),
+    close: () => client.close(),
+  };
 }
 
 /**
@@ -25,19 +62,16 @@ export async function runSession(client, { index, words }) {
   const latencies = [];
   const problems = [];
   try {
-    const created = await client.session.createSession(
-      { cwd: `/bench/${index}`, model: "claude-sonnet-4-5", toolLocation: ToolLocation.TOOL_LOCATION_CLIENT },
-      { metadata: client.metadata },
-    );
+    const created = await client.createSession({
+      cwd: `/bench/${index}`,
+      model: "claude-sonnet-4-5",
+      toolLocation: ToolLocation.TOOL_LOCATION_CLIENT,
+    });
     let lastSeq;
     let deltas = 0;
     let textEvents = 0;
     let turnEnd = false;
-    const stream = client.session.sendMessage(
-      { sessionId: created.id, text: `bench session ${index}` },
-      { metadata: client.metadata },
-    );
-    for await (const event of stream) {
+    await client.sendMessage({ sessionId: created.id, text: `bench session ${index}` }, (event) => {
       const at = nowMicros();
       if (lastSeq !== undefined && event.seq !== lastSeq + 1)
         problems.push(`seq ${event.seq} after ${lastSeq}`);
@@ -54,7 +88,7 @@ export async function runSession(client, { index, words }) {
       } else if (kind?.$case === "error") {
         problems.push(`error event: ${kind.value.code} ${kind.value.message}`);
       }
-    }
+    });
     if (deltas !== words) problems.push(`${deltas} model chunks of ${words} arrived`);
     if (!turnEnd) problems.push("no turn_end");
     return { sessionId: created.id, latencies, textEvents, problems };

@@ -50,6 +50,23 @@ const PROFILE_DIR = process.argv.includes("--profile")
   : undefined;
 const MiB = 1024 * 1024;
 
+/** Calls per Redis command so far (INFO commandstats). */
+async function redisCalls(redis) {
+  const calls = {};
+  for (const [, command, count] of (await redis.info("commandstats")).matchAll(/cmdstat_(\S+?):calls=(\d+)/g))
+    calls[command] = Number(count);
+  return calls;
+}
+
+function diffCalls(after, before) {
+  const diff = {};
+  for (const [command, calls] of Object.entries(after)) {
+    const made = calls - (before[command] ?? 0);
+    if (made > 0) diff[command] = made;
+  }
+  return diff;
+}
+
 const dir = await mkdtemp(join(tmpdir(), "toad-bench-gateway-"));
 const stops = [];
 const stopAll = async () => {
@@ -136,6 +153,7 @@ try {
     clients: process.pid,
   };
   const cpuBefore = Object.values(cpuUsers).map(cpuMsOf);
+  const redisCallsBefore = await redisCalls(identityRedis);
 
   const clients = tokens.slice(0, SESSIONS).map((token) => openClient(address, token));
   const started = performance.now();
@@ -147,6 +165,7 @@ try {
   );
   const wallMs = performance.now() - started;
   const cpuMs = Object.values(cpuUsers).map((pid, i) => cpuMsOf(pid) - cpuBefore[i]);
+  const redisCallsDuring = diffCalls(await redisCalls(identityRedis), redisCallsBefore);
 
   // Idle: every turn is over and every client still holds its connection.
   await sleep(3000);
@@ -172,6 +191,10 @@ try {
       Object.keys(cpuUsers)
         .map((name, i) => `${name} ${Math.round((cpuMs[i] * 1000) / Math.max(1, latencies.length))}`)
         .join(", "),
+    `redis commands (whole run): ${Object.entries(redisCallsDuring)
+      .sort((a, b) => b[1] - a[1])
+      .map(([command, calls]) => `${command} ${calls}`)
+      .join(", ")}`,
     `targets: 0 errors ${failed.length === 0 ? "✓" : "✗"}, p99 < 50 ms ${percentile(latencies, 99) < 50_000 ? "✓" : "✗"}, ` +
       `< 5 MB per idle session ${total < 5 * MiB ? "✓" : "✗"}`,
   ];

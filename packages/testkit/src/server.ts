@@ -32,6 +32,11 @@ export interface MockLlmOptions {
   chatReasoningField?: "reasoning_content" | "reasoning" | "none";
   /** Pacing for turns that set no tokensPerSecond of their own. Default: as fast as possible. */
   tokensPerSecond?: number;
+  /**
+   * Rewrites each rendered frame at the moment it is written (after any pacing
+   * wait), e.g. a benchmark stamping the send time into a delta's text.
+   */
+  onFrame?: (text: string) => string;
 }
 
 export interface MockLlmServer {
@@ -140,7 +145,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     if (turn.replay !== undefined) {
       const replay = await loadReplay(turn.replay);
       res.writeHead(200, { ...base, "content-type": replay.contentType });
-      await writeFrames(res, replay.frames, { tokensPerSecond, cutAfterEvents });
+      await writeFrames(res, replay.frames, { tokensPerSecond, cutAfterEvents, onFrame: options.onFrame });
       return;
     }
     const plan = planTurn(turn, {
@@ -160,7 +165,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         frames = [...frames.slice(0, at), ...render.errorFrames(at, fault.errorType, fault.message)];
       }
       res.writeHead(200, { ...base, ...SSE_HEADERS });
-      await writeFrames(res, frames, { tokensPerSecond, cutAfterEvents });
+      await writeFrames(res, frames, { tokensPerSecond, cutAfterEvents, onFrame: options.onFrame });
       return;
     }
     if (fault?.kind === "midstream_error") {

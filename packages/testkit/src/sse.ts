@@ -28,6 +28,8 @@ export interface WriteOptions {
   tokensPerSecond?: number;
   /** Write this many whole frames, then half of the next one, then destroy the socket. */
   cutAfterEvents?: number;
+  /** Rewrites a rendered (string) frame just before it is written. */
+  onFrame?: ((text: string) => string) | undefined;
 }
 
 export type WriteOutcome = "done" | "cut" | "client_closed";
@@ -75,7 +77,8 @@ export async function writeFrames(
       return "cut";
     }
     if (frame.paced && interval > 0) await sleep(interval);
-    await write(res, frame.text);
+    const text = options.onFrame && typeof frame.text === "string" ? options.onFrame(frame.text) : frame.text;
+    await write(res, text);
   }
   if (res.destroyed) return "client_closed";
   res.end();

@@ -262,3 +262,17 @@ describe("slow streaming (tokensPerSecond)", () => {
     expect(performance.now() - before).toBeGreaterThanOrEqual(90); // 20 tokens at 200/s
   });
 });
+
+describe("onFrame", () => {
+  it("rewrites each rendered frame as it is written, so a client reads the rewritten text", async () => {
+    let n = 0;
+    const server = await startMock({
+      script: { turns: [{ content: [{ type: "text", text: "a~ b~ c~" }] }] },
+      onFrame: (frame) => (frame.includes('"text_delta"') ? frame.replace("~", `#${n++}`) : frame),
+    });
+    const stream = anthropicClient(server).messages.stream(anthropicParams);
+    const message = await stream.finalMessage();
+    const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+    expect(text).toBe("a#0 b#1 c#2");
+  });
+});

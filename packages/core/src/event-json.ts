@@ -18,6 +18,8 @@ import { isCanonicalBase64 } from "./user-images.js";
 /** A list of objects, each checked field by field (never empty: an empty list is left out). */
 interface ListKind {
   items: Record<string, FieldSpec>;
+  /** `items` as checkObject reads them, filled on first use. */
+  shape?: Shape;
   /** Extra checks of one item, naming the problem. */
   check?(item: Record<string, unknown>): string | undefined;
 }
@@ -114,27 +116,40 @@ export function isAgentEventType(type: unknown): type is AgentEventType {
   return typeof type === "string" && Object.hasOwn(EVENT_FIELDS, type);
 }
 
+/**
+ * Each type's fields with the envelope's, and the keys an event of it may
+ * carry, worked out once: events are checked on every append, deltas included.
+ */
+interface Shape {
+  fields: readonly (readonly [string, FieldSpec])[];
+  allowed: ReadonlySet<string>;
+}
+const shapeOf = (fields: Record<string, FieldSpec>, also: readonly string[] = []): Shape => ({
+  fields: Object.entries(fields),
+  allowed: new Set([...Object.keys(fields), ...also]),
+});
+const EVENT_SHAPES = new Map<string, Shape>(
+  Object.entries(EVENT_FIELDS).map(([type, fields]) => [
+    type,
+    shapeOf({ ...ENVELOPE_FIELDS, ...fields }, ["type"]),
+  ]),
+);
+
 export function assertEvent(value: unknown): asserts value is AgentEvent {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new EventDecodeError("an event must be a JSON object");
   }
   const record = value as Record<string, unknown>;
   const type = record.type;
-  if (!isAgentEventType(type)) throw new EventDecodeError(`unknown event type ${JSON.stringify(type)}`);
-  checkObject(type, record, { ...ENVELOPE_FIELDS, ...EVENT_FIELDS[type] }, new Set(["type"]));
+  const shape = typeof type === "string" ? EVENT_SHAPES.get(type) : undefined;
+  if (shape === undefined) throw new EventDecodeError(`unknown event type ${JSON.stringify(type)}`);
+  checkObject(type as string, record, shape);
 }
 
-function checkObject(
-  where: string,
-  record: Record<string, unknown>,
-  fields: Record<string, FieldSpec>,
-  alsoAllowed: ReadonlySet<string> = new Set(),
-): void {
-  for (const [name, spec] of Object.entries(fields)) checkField(where, name, spec, record[name]);
+function checkObject(where: string, record: Record<string, unknown>, shape: Shape): void {
+  for (const [name, spec] of shape.fields) checkField(where, name, spec, record[name]);
   for (const name of Object.keys(record)) {
-    if (!alsoAllowed.has(name) && !Object.hasOwn(fields, name)) {
-      throw new EventDecodeError(`${where}: unexpected field "${name}"`);
-    }
+    if (!shape.allowed.has(name)) throw new EventDecodeError(`${where}: unexpected field "${name}"`);
   }
 }
 
@@ -148,7 +163,8 @@ function checkList(where: string, kind: ListKind, value: unknown): void {
       throw new EventDecodeError(`${at}: expected an object`);
     }
     const record = item as Record<string, unknown>;
-    checkObject(at, record, kind.items);
+    kind.shape ??= shapeOf(kind.items);
+    checkObject(at, record, kind.shape);
     const problem = kind.check?.(record);
     if (problem !== undefined) throw new EventDecodeError(`${at}: ${problem}`);
   });

@@ -216,7 +216,8 @@ export type AgentEvent = EventEnvelope & AgentEventBody;
 export type AgentEventOf<T extends AgentEventType> = EventEnvelope & Extract<AgentEventBody, { type: T }>;
 
 export function stampEvent(body: AgentEventBody, envelope: EventEnvelope): AgentEvent {
-  return { ...envelope, ...body };
+  // Named fields then one spread: V8 builds this far faster than two spreads (a hot path per model delta).
+  return { sessionId: envelope.sessionId, seq: envelope.seq, timestamp: envelope.timestamp, ...body } as AgentEvent;
 }
 
 export function isEventOfType<T extends AgentEventType>(

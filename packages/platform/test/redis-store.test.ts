@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkpointContract } from "../../store/test/support/contract-checkpoints.js";
 import { sessionAndLogContract } from "../../store/test/support/contract-log.js";
 import { connectRedis, RedisSessionStore } from "../src/index.js";
+import { INDEX_LAG_MS } from "../src/redis/redis-session-store.js";
 import { startRedis, type TestServer } from "./support/servers.js";
 
 let redis: TestServer;
@@ -53,5 +54,45 @@ describe("redis: durability and concurrency", () => {
     expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(new Set(events.map((event) => (event.type === "text_delta" ? event.text : ""))).size).toBe(100);
     await Promise.all(stores.map((store) => store.close()));
+  });
+});
+
+describe("redis: listing while deltas stream", () => {
+  it("orders by the exact updatedAt though deltas re-score the indexes only once it moved INDEX_LAG_MS", async () => {
+    let at = 1_000_000;
+    const store = new RedisSessionStore(connectRedis({ url: redis.url, keyPrefix: `t${randomUUID()}:` }), {
+      now: () => at,
+    });
+    const streaming = await store.create({
+      id: "streaming",
+      cwd: "/repo",
+      model: "m",
+      permissionMode: "ask",
+    });
+    at += 100;
+    await store.create({ id: "quiet", cwd: "/repo", model: "m", permissionMode: "ask" });
+    await store.create({ id: "elsewhere", cwd: "/other", model: "m", permissionMode: "ask" });
+    // Deltas within the lag leave the score at creation time, below "quiet"'s.
+    for (let i = 0; i < 5; i++) {
+      at += 50;
+      await store.append(streaming.id, { type: "text_delta", text: `t${i}` });
+    }
+    const ids = async (query?: Parameters<typeof store.list>[0]) =>
+      (await store.list(query)).map((s) => s.id);
+    expect(await ids()).toEqual(["streaming", "elsewhere", "quiet"]);
+    expect(await ids({ limit: 1 })).toEqual(["streaming"]);
+    expect(await ids({ cwd: "/repo", limit: 1 })).toEqual(["streaming"]);
+    expect((await store.latest("/repo"))?.updatedAt).toBe(at);
+    at += 10;
+    await store.append("quiet", { type: "text_delta", text: "now me" });
+    expect(await ids({ cwd: "/repo", limit: 1 })).toEqual(["quiet"]);
+    // Past the lag the score moves: a session created since, then left alone, is not ahead of it.
+    at += INDEX_LAG_MS;
+    await store.create({ id: "later", cwd: "/repo", model: "m", permissionMode: "ask" });
+    at += INDEX_LAG_MS;
+    await store.append(streaming.id, { type: "text_delta", text: "late" });
+    expect(await ids({ cwd: "/repo" })).toEqual(["streaming", "later", "quiet"]);
+    expect(await ids({ limit: 2 })).toEqual(["streaming", "later"]);
+    await store.close();
   });
 });

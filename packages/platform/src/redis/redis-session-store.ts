@@ -49,19 +49,45 @@ return 1`);
 
 // Appends one event if the log is still at the seq the caller stamped against
 // (compare-and-set: concurrent writers never share a seq), and moves the
-// session's summary with it, in one atomic step.
+// session's summary with it, in one atomic step. ARGV: the seq stamped
+// against, the event's seq, the event, updatedAt, then (with the two index
+// keys) the session's index member, then any other summary fields that
+// changed as field/value pairs. The indexes are re-scored only when the
+// caller says (see INDEX_LAG_MS), so a text delta is one RPUSH and one HSET.
 const APPEND = new RedisScript(`
 local last = redis.call('HGET', KEYS[1], 'lastSeq')
 if not last then return -1 end
 if last ~= ARGV[1] then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[1], 'lastSeq', ARGV[3], 'updatedAt', ARGV[4], 'costUsd', ARGV[5], 'title', ARGV[6])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
-redis.call('ZADD', KEYS[4], ARGV[4], ARGV[7])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+local more = 5
+if #KEYS == 4 then
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+  redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
+  more = 6
+end
+redis.call('HSET', KEYS[1], 'lastSeq', ARGV[2], 'updatedAt', ARGV[4], unpack(ARGV, more))
 return 1`);
 
+/**
+ * How far a session's score in the listing indexes may trail its updatedAt.
+ * Re-scoring both sorted sets on every streamed delta cost Redis and the
+ * client more than the append itself; list() reads this much further down
+ * the index and orders by the exact updatedAt, so what it returns is the same.
+ */
+export const INDEX_LAG_MS = 1_000;
+
 const HEAD_FIELDS = ["lastSeq", "updatedAt", "costUsd", "title", "cwd", "member"] as const;
-type Head = Record<(typeof HEAD_FIELDS)[number], string>;
+/** A session's summary as this store last wrote or read it. */
+interface Head {
+  lastSeq: number;
+  updatedAt: number;
+  costUsd: number;
+  title: string;
+  cwd: string;
+  member: string;
+  /** The score this store last gave the session in the indexes (-Infinity: not known). */
+  indexedAt: number;
+}
 const MAX_CACHED_HEADS = 10_000;
 
 export interface RedisStoreOptions extends StoreDeps {
@@ -129,6 +155,15 @@ export class RedisSessionStore implements SessionStore {
       [String(at), member, ...Object.entries({ ...serializeRecord(record), member }).flat()],
     );
     if (created === 0) throw new StoreError("session_exists", `a session ${session.id} already exists`);
+    this.remember(session.id, {
+      lastSeq: 0,
+      updatedAt: at,
+      costUsd: 0,
+      title: record.title,
+      cwd: record.cwd,
+      member,
+      indexedAt: at,
+    });
     return record;
   }
 
@@ -139,13 +174,33 @@ export class RedisSessionStore implements SessionStore {
   async list(query?: SessionQuery): Promise<SessionRecord[]> {
     const { cwd, limit } = validSessionQuery(query);
     const index = cwd === undefined ? keys.all : keys.byCwd(cwd);
-    const members = await this.redis.zrevrange(index, 0, limit === undefined ? -1 : limit - 1);
+    // Scores trail updatedAt by less than INDEX_LAG_MS: everything that may belong in the first
+    // `limit` scores at least (the limit-th score - INDEX_LAG_MS). Read that, order it exactly.
+    let members: string[];
+    if (limit === undefined) {
+      members = await this.redis.zrevrange(index, 0, -1);
+    } else {
+      const [, cutoff] = await this.redis.zrevrange(index, limit - 1, limit - 1, "WITHSCORES");
+      members =
+        cutoff === undefined
+          ? await this.redis.zrevrange(index, 0, -1)
+          : await this.redis.zrevrangebyscore(index, "+inf", `(${Number(cutoff) - INDEX_LAG_MS}`);
+    }
     const pipeline = this.redis.pipeline();
     for (const member of members) pipeline.hgetall(keys.session(idOf(member)));
     const rows = (await pipeline.exec()) ?? [];
-    return rows
-      .map(([error, row]) => (error ? undefined : recordFrom(row as Record<string, string>)))
-      .filter((record): record is SessionRecord => record !== undefined);
+    const listed: { record: SessionRecord; member: string }[] = [];
+    rows.forEach(([error, row], at) => {
+      const record = error ? undefined : recordFrom(row as Record<string, string>);
+      if (record) listed.push({ record, member: members[at] as string });
+    });
+    // The index's own order, on the exact time: newest first, ties by member, highest first.
+    listed.sort(
+      (a, b) =>
+        b.record.updatedAt - a.record.updatedAt || (a.member < b.member ? 1 : a.member > b.member ? -1 : 0),
+    );
+    const records = listed.map(({ record }) => record);
+    return limit === undefined ? records : records.slice(0, limit);
   }
 
   async latest(cwd: string): Promise<SessionRecord | undefined> {
@@ -159,26 +214,34 @@ export class RedisSessionStore implements SessionStore {
     let fresh = false;
     for (;;) {
       const head = await this.head(sessionId, fresh);
-      const event = stampValid(body, { sessionId, seq: Number(head.lastSeq) + 1, timestamp: this.now() });
+      const event = stampValid(body, { sessionId, seq: head.lastSeq + 1, timestamp: this.now() });
+      const updatedAt = Math.max(head.updatedAt, event.timestamp);
+      const reindex = updatedAt - head.indexedAt >= INDEX_LAG_MS;
       const next: Head = {
-        ...head,
-        lastSeq: String(event.seq),
-        updatedAt: String(Math.max(Number(head.updatedAt), event.timestamp)),
-        costUsd: String(Number(head.costUsd) + (event.type === "usage" ? event.costUsd : 0)),
-        title: event.type === "user_message" && head.title === "" ? titleFrom(event.text) : head.title,
+        lastSeq: event.seq,
+        updatedAt,
+        costUsd: head.costUsd,
+        title: head.title,
+        cwd: head.cwd,
+        member: head.member,
+        indexedAt: reindex ? updatedAt : head.indexedAt,
       };
+      const args = [String(head.lastSeq), String(event.seq), serializeEvent(event), String(updatedAt)];
+      if (reindex) args.push(head.member);
+      if (event.type === "usage" && event.costUsd !== 0) {
+        next.costUsd = head.costUsd + event.costUsd;
+        args.push("costUsd", String(next.costUsd));
+      }
+      if (event.type === "user_message" && head.title === "") {
+        next.title = titleFrom(event.text);
+        args.push("title", next.title);
+      }
       const result = await APPEND.run(
         this.redis,
-        [keys.session(sessionId), keys.events(sessionId), keys.all, keys.byCwd(head.cwd)],
-        [
-          head.lastSeq,
-          serializeEvent(event),
-          next.lastSeq,
-          next.updatedAt,
-          next.costUsd,
-          next.title,
-          head.member,
-        ],
+        reindex
+          ? [keys.session(sessionId), keys.events(sessionId), keys.all, keys.byCwd(head.cwd)]
+          : [keys.session(sessionId), keys.events(sessionId)],
+        args,
       );
       if (result === 1) {
         this.remember(sessionId, next);
@@ -199,7 +262,16 @@ export class RedisSessionStore implements SessionStore {
     if (!lastSeq || !updatedAt || !costUsd || !cwd || !member) {
       throw new StoreError("session_not_found", `no session ${sessionId}`);
     }
-    const head = { lastSeq, updatedAt, costUsd, title: title ?? "", cwd, member };
+    const head: Head = {
+      lastSeq: Number(lastSeq),
+      updatedAt: Number(updatedAt),
+      costUsd: Number(costUsd),
+      title: title ?? "",
+      cwd,
+      member,
+      // Another writer may have scored it later than this store knows: score it on the next append.
+      indexedAt: Number.NEGATIVE_INFINITY,
+    };
     this.remember(sessionId, head);
     return head;
   }

@@ -217,7 +217,12 @@ export type AgentEventOf<T extends AgentEventType> = EventEnvelope & Extract<Age
 
 export function stampEvent(body: AgentEventBody, envelope: EventEnvelope): AgentEvent {
   // Named fields then one spread: V8 builds this far faster than two spreads (a hot path per model delta).
-  return { sessionId: envelope.sessionId, seq: envelope.seq, timestamp: envelope.timestamp, ...body } as AgentEvent;
+  return {
+    sessionId: envelope.sessionId,
+    seq: envelope.seq,
+    timestamp: envelope.timestamp,
+    ...body,
+  } as AgentEvent;
 }
 
 export function isEventOfType<T extends AgentEventType>(

@@ -56,6 +56,9 @@ export {
   type ModelErrorCode,
   modelError,
 } from "./errors.js";
+export { fetchSend } from "./http/fetch-send.js";
+export { nodeSend } from "./http/node-send.js";
+export type { HttpResponse, HttpSend } from "./http/types.js";
 export { type OpenResult, openModelClient } from "./open.js";
 export { buildHttpRequest, providerBody } from "./provider.js";
 export { realSleep, retryDelay, type Sleep, shouldFallBack } from "./retry.js";

@@ -1,5 +1,6 @@
 import type { StopReason } from "@toad/core";
 import { type CredentialHint, classifyProviderError, type ModelError, modelError } from "./errors.js";
+import type { HeaderGetter, HttpResponse, HttpSend } from "./http/types.js";
 import { createDecoder, feedTail, type WireApi } from "./wire/decode.js";
 import { SseDecoder } from "./wire/sse.js";
 import type { ContentEvent, WireUsage } from "./wire/types.js";
@@ -10,7 +11,7 @@ import type { ContentEvent, WireUsage } from "./wire/types.js";
 /** How long a finished stream may take to close its body before the connection is dropped. */
 const DRAIN_MS = 1000;
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from "./http/types.js";
 
 export interface HttpRequest {
   api: WireApi;
@@ -26,7 +27,8 @@ export type AttemptResult =
   | { kind: "cancelled" };
 
 export interface AttemptOptions {
-  fetch: FetchLike;
+  /** node:http by default (nodeSend), or the caller's fetch through fetchSend. */
+  send: HttpSend;
   signal: AbortSignal | undefined;
   idleTimeoutMs: number;
   /** For retry-after given as an HTTP date. */
@@ -34,7 +36,7 @@ export interface AttemptOptions {
 }
 
 /** The server's wait hint: retry-after-ms, then retry-after in seconds or as an HTTP date. */
-export function retryAfterFromHeaders(headers: Headers, now: number): number | undefined {
+export function retryAfterFromHeaders(headers: HeaderGetter, now: number): number | undefined {
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const raw = headers.get("retry-after");
@@ -55,10 +57,29 @@ function parseMaybeJson(text: string): unknown {
 
 function networkMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
+  // node:http trying each address of a name (IPv6, IPv4) fails with all of them and no message.
+  if (err instanceof AggregateError && err.message === "" && err.errors.length > 0)
+    return err.errors.map(networkMessage).join("; ");
+  // fetch: "fetch failed" with the system error as its cause; node:http: the system error itself.
   const cause = (err as Error & { cause?: unknown }).cause;
+  const own = (err as Error & { code?: unknown }).code;
   const code =
-    cause instanceof Error ? ((cause as Error & { code?: string }).code ?? cause.message) : undefined;
+    cause instanceof Error
+      ? ((cause as Error & { code?: string }).code ?? cause.message)
+      : typeof own === "string" && !err.message.includes(own)
+        ? own
+        : undefined;
   return code ? `${err.message} (${code})` : err.message;
+}
+
+/** A whole (error) body as text. */
+async function readText(body: AsyncIterable<Uint8Array | string> | null): Promise<string> {
+  if (body === null) return "";
+  const utf8 = new TextDecoder();
+  let text = "";
+  for await (const chunk of body)
+    text += typeof chunk === "string" ? chunk : utf8.decode(chunk, { stream: true });
+  return text + utf8.decode();
 }
 
 /** Aborts when the caller aborts or when no byte has arrived for `idleMs`. */
@@ -67,6 +88,16 @@ class AttemptController {
   idleTimedOut = false;
   bodyEnded = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastTouch = 0;
+  private readonly onTimer = (): void => {
+    const left = this.lastTouch + this.idleMs - performance.now();
+    if (left > 0) {
+      this.timer = setTimeout(this.onTimer, left);
+      return;
+    }
+    this.idleTimedOut = true;
+    this.controller.abort();
+  };
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onOuterAbort = (): void => this.controller.abort();
 
@@ -84,15 +115,10 @@ class AttemptController {
   }
 
   touch(): void {
-    // refresh() re-arms the same timer: far cheaper per chunk than clear + set.
-    if (this.timer !== undefined) {
-      this.timer.refresh();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.idleTimedOut = true;
-      this.controller.abort();
-    }, this.idleMs);
+    // Per chunk only the time is noted; the timer, when it fires, re-arms for
+    // what is left (cheaper than re-inserting it in the timer list per chunk).
+    this.lastTouch = performance.now();
+    this.timer ??= setTimeout(this.onTimer, this.idleMs);
   }
 
   /** The answer is complete; give the server this long to end the body, then drop it. */
@@ -121,9 +147,9 @@ export async function* streamAttempt(
       ? modelError("timeout", `${provider}: no data for ${options.idleTimeoutMs} ms.`)
       : modelError(code, message);
   try {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await options.fetch(request.url, {
+      response = await options.send(request.url, {
         method: "POST",
         headers: request.headers,
         body: request.body,
@@ -135,10 +161,11 @@ export async function* streamAttempt(
       return { kind: "error", error: failure(message, "network"), outputBegan: false };
     }
     ctl.touch();
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       let text = "";
       try {
-        text = await response.text();
+        text = await readText(response.body);
+        ctl.bodyEnded = true;
       } catch (err) {
         if (ctl.cancelled) return { kind: "cancelled" };
         text = networkMessage(err);
@@ -157,7 +184,7 @@ export async function* streamAttempt(
     if (response.body === null) cut = true;
     else {
       try {
-        for await (const chunk of bodyChunks(response.body)) {
+        for await (const chunk of response.body) {
           ctl.touch();
           // After the terminal event, read on to the end of the body so the
           // keep-alive connection goes back to the pool (no new TLS handshake).
@@ -168,7 +195,8 @@ export async function* streamAttempt(
           }
           if (out.length > 0) {
             outputBegan = true;
-            yield* out;
+            // A plain loop: yield* over an array wraps it in an async-from-sync iterator, a promise more per event.
+            for (let i = 0; i < out.length; i++) yield out[i] as ContentEvent;
             out.length = 0;
           }
           if (decoder.done) ctl.drainFor(DRAIN_MS);
@@ -192,7 +220,7 @@ export async function* streamAttempt(
     const outcome = decoder.finish(out, cut);
     if (out.length > 0) {
       outputBegan = true;
-      yield* out;
+      for (let i = 0; i < out.length; i++) yield out[i] as ContentEvent;
     }
     if (outcome.ok) {
       return {
@@ -206,28 +234,5 @@ export async function* streamAttempt(
     return { kind: "error", error, outputBegan };
   } finally {
     ctl.dispose();
-  }
-}
-
-/**
- * The body's chunks through its reader: works whether the environment's
- * ReadableStream type is Node's (async-iterable) or the DOM's (not).
- */
-async function* bodyChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    // A consumer that stopped early cancels the body, which closes the connection.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
   }
 }

@@ -13,91 +13,129 @@ export interface SseEvent {
   id: string | undefined;
 }
 
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+const LOWER_D = 100;
+
+// Per chunk: one concatenation only when a line was left over, native
+// indexOf scans, and no slice but the value's (this runs once per streamed event).
 export class SseDecoder {
   private readonly utf8 = new TextDecoder("utf-8");
+  /** The unfinished line the last chunk ended with. */
   private buffer = "";
   /** The previous chunk ended with CR: a leading LF in the next one belongs to it. */
   private pendingCr = false;
   private eventName: string | undefined;
-  private dataLines: string[] = [];
+  /** The event's data lines joined with "\n"; `hasData` tells "" from none. */
+  private data = "";
+  private hasData = false;
   private lastId: string | undefined;
 
   /** Feeds bytes (or already-decoded text); returns the events they complete. */
   push(chunk: Uint8Array | string): SseEvent[] {
     let text = typeof chunk === "string" ? chunk : this.utf8.decode(chunk, { stream: true });
-    if (this.pendingCr && text.startsWith("\n")) text = text.slice(1);
-    this.pendingCr = false;
-    this.buffer += text;
-    return this.drainLines();
+    if (this.pendingCr && text !== "") {
+      if (text.charCodeAt(0) === LF) text = text.slice(1);
+      this.pendingCr = false;
+    }
+    const out: SseEvent[] = [];
+    const buf = this.buffer === "" ? text : this.buffer + text;
+    const len = buf.length;
+    let start = 0;
+    let cr = buf.indexOf("\r");
+    let lf = buf.indexOf("\n");
+    for (;;) {
+      let end: number;
+      let next: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        if (cr + 1 < len) next = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+        else {
+          this.pendingCr = true;
+          next = len;
+        }
+      } else if (lf !== -1) {
+        end = lf;
+        next = lf + 1;
+      } else break;
+      this.line(buf, start, end, out);
+      start = next;
+      if (cr !== -1 && cr < start) cr = buf.indexOf("\r", start);
+      if (lf !== -1 && lf < start) lf = buf.indexOf("\n", start);
+    }
+    this.buffer = start === 0 ? buf : start >= len ? "" : buf.slice(start);
+    return out;
   }
 
   /** Ends the input. Returns an event left without its closing blank line, if any (the stream was cut). */
   end(): SseEvent | undefined {
-    this.buffer += this.utf8.decode();
-    if (this.buffer !== "") this.processLine(this.buffer);
+    const rest = this.buffer + this.utf8.decode();
     this.buffer = "";
-    const event = this.currentEvent();
+    if (rest !== "") this.line(rest, 0, rest.length, []);
+    const event = this.hasData && this.data !== "" ? this.currentEvent() : undefined;
     this.reset();
-    return event.data === "" ? undefined : event;
+    return event;
   }
 
-  private drainLines(): SseEvent[] {
-    const out: SseEvent[] = [];
-    let start = 0;
-    const buf = this.buffer;
-    for (let i = 0; i < buf.length; i++) {
-      const code = buf.charCodeAt(i);
-      if (code !== 10 && code !== 13) continue;
-      const line = buf.slice(start, i);
-      if (code === 13) {
-        if (i + 1 < buf.length) {
-          if (buf.charCodeAt(i + 1) === 10) i++;
-        } else {
-          this.pendingCr = true;
-        }
-      }
-      start = i + 1;
-      if (line === "") {
-        const event = this.currentEvent();
-        if (event.data !== "") out.push(event);
-        this.reset();
-      } else {
-        this.processLine(line);
-      }
+  /** Handles buf[start, end), one line without its end. */
+  private line(buf: string, start: number, end: number, out: SseEvent[]): void {
+    if (start === end) {
+      if (this.hasData && this.data !== "") out.push(this.currentEvent());
+      this.reset();
+      return;
     }
-    this.buffer = buf.slice(start);
-    return out;
-  }
-
-  private processLine(line: string): void {
-    if (line.startsWith(":")) return;
-    const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
+    const first = buf.charCodeAt(start);
+    if (first === COLON) return; // a comment
+    // The common line first; "data:" cannot run past `end` (a line holds no CR or LF).
+    if (first === LOWER_D && buf.startsWith("data:", start)) {
+      this.addData(buf, start + 5, end);
+      return;
+    }
+    const colon = buf.indexOf(":", start);
+    const fieldEnd = colon === -1 || colon > end ? end : colon;
+    const field = buf.slice(start, fieldEnd);
     switch (field) {
       case "event":
-        this.eventName = value;
+        this.eventName = fieldValue(buf, fieldEnd + 1, end);
         return;
       case "data":
-        this.dataLines.push(value);
+        this.addData(buf, fieldEnd + 1, end);
         return;
-      case "id":
+      case "id": {
+        const value = fieldValue(buf, fieldEnd + 1, end);
         if (!value.includes("\0")) this.lastId = value;
         return;
+      }
       default:
         return; // retry: and unknown fields are ignored
     }
   }
 
+  private addData(buf: string, from: number, end: number): void {
+    const value = fieldValue(buf, from, end);
+    if (this.hasData) this.data += `\n${value}`;
+    else {
+      this.data = value;
+      this.hasData = true;
+    }
+  }
+
   private currentEvent(): SseEvent {
-    return { event: this.eventName, data: this.dataLines.join("\n"), id: this.lastId };
+    return { event: this.eventName, data: this.data, id: this.lastId };
   }
 
   private reset(): void {
     this.eventName = undefined;
-    this.dataLines = [];
+    this.data = "";
+    this.hasData = false;
   }
+}
+
+/** The field's value in buf[from, end), less one leading space; "" when the line had no colon (from > end). */
+function fieldValue(buf: string, from: number, end: number): string {
+  if (from >= end) return "";
+  return buf.slice(buf.charCodeAt(from) === SPACE ? from + 1 : from, end);
 }
 
 /** Decodes a whole SSE text at once (fixtures, tests, the bench). */

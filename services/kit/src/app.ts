@@ -61,6 +61,7 @@ export async function startGrpcApp(options: GrpcAppOptions): Promise<RunningApp>
     drain,
     metrics,
     tracer: tracing.tracer,
+    serverSpan: tracing.serverSpan,
     onInternalError: (where: string, error: unknown) =>
       logger.error(`${where} failed`, {
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),

@@ -31,14 +31,52 @@ export function callContext(
   call: GrpcCall | undefined,
   controller: AbortController,
 ): CallContext {
+  call?.on("cancelled", () => controller.abort(new Error("cancelled by the client")));
+  return contextOf(grpcMetadata, call, controller.signal);
+}
+
+/**
+ * `callContext` for a call the caller ends itself: `release` stops listening
+ * for the client's cancellation. grpc-js reports every call as cancelled once
+ * its status is sent, so a listener left on would abort (and build an error
+ * for) every call that already ended normally.
+ */
+export function releasableCallContext(
+  grpcMetadata: GrpcMetadata | undefined,
+  call: GrpcCall | undefined,
+  controller: AbortController,
+): { context: CallContext; release(): void } {
   const onCancel = () => controller.abort(new Error("cancelled by the client"));
   call?.on("cancelled", onCancel);
   return {
+    context: contextOf(grpcMetadata, call, controller.signal),
+    release: () => call?.off?.("cancelled", onCancel),
+  };
+}
+
+const noop = () => {};
+
+function contextOf(
+  grpcMetadata: GrpcMetadata | undefined,
+  call: GrpcCall | undefined,
+  signal: AbortSignal,
+): CallContext {
+  // header and trailer are made when first read: a nice-grpc Metadata is a dozen closures, and
+  // implementations served through Nest hardly ever touch them (Nest sends neither).
+  let header: Metadata | undefined;
+  let trailer: Metadata | undefined;
+  return {
     metadata: toNiceMetadata(grpcMetadata),
     peer: call?.getPeer() ?? "unknown",
-    header: Metadata(),
-    trailer: Metadata(),
-    sendHeader: () => {},
-    signal: controller.signal,
+    get header() {
+      header ??= Metadata();
+      return header;
+    },
+    get trailer() {
+      trailer ??= Metadata();
+      return trailer;
+    },
+    sendHeader: noop,
+    signal,
   };
 }

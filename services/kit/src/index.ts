@@ -23,4 +23,11 @@ export {
 } from "./grpc-definition.js";
 export { jsonLogger, type Logger } from "./logger.js";
 export { ServiceMetrics, startMetricsServer } from "./metrics.js";
-export { setupTracing, startServerSpan, type Tracing, traceIdOf } from "./tracing.js";
+export {
+  carryTraceContext,
+  type ServerSpans,
+  setupTracing,
+  startServerSpan,
+  type Tracing,
+  traceIdOf,
+} from "./tracing.js";

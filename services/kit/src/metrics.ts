@@ -9,6 +9,19 @@ export interface Tally {
   inc(): void;
 }
 
+/** A method's calls as plain numbers: starting and ending a call costs no label hashing. */
+export interface CallTally {
+  begin(): void;
+  end(code: string): void;
+}
+
+interface CallCounts {
+  labels: CallLabels;
+  begun: boolean;
+  active: number;
+  handled: Map<string, { count: number; reported: number }>;
+}
+
 /** The Prometheus metrics every service exposes on TOAD_METRICS_PORT at /metrics. */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -16,6 +29,7 @@ export class ServiceMetrics {
   readonly latency: Histogram<"service" | "method">;
   readonly active: Gauge<"service" | "method">;
   readonly streamed: Counter<"service" | "method">;
+  private readonly callCounts = new Map<string, CallCounts>();
   private readonly streamedTallies = new Map<
     string,
     { labels: CallLabels; count: number; reported: number }
@@ -24,11 +38,22 @@ export class ServiceMetrics {
   constructor(service: string) {
     this.registry.setDefaultLabels({ toad_service: service });
     collectDefaultMetrics({ register: this.registry });
+    const calls = this.callCounts;
+    // Calls are counted in plain numbers (`callTally`) and read into these two at scrape time.
     this.handled = new Counter({
       name: "toad_grpc_server_handled_total",
       help: "gRPC calls finished, by status code name",
       labelNames: ["service", "method", "code"],
       registers: [this.registry],
+      collect() {
+        for (const counts of calls.values()) {
+          for (const [code, tally] of counts.handled) {
+            if (tally.count === tally.reported) continue;
+            this.inc({ ...counts.labels, code }, tally.count - tally.reported);
+            tally.reported = tally.count;
+          }
+        }
+      },
     });
     this.latency = new Histogram({
       name: "toad_grpc_server_handling_seconds",
@@ -42,6 +67,9 @@ export class ServiceMetrics {
       help: "Calls in progress (open streams included)",
       labelNames: ["service", "method"],
       registers: [this.registry],
+      collect() {
+        for (const counts of calls.values()) if (counts.begun) this.set(counts.labels, counts.active);
+      },
     });
     const tallies = this.streamedTallies;
     this.streamed = new Counter({
@@ -58,6 +86,29 @@ export class ServiceMetrics {
         }
       },
     });
+  }
+
+  /** The counts of a method's calls (`toad_grpc_server_active_calls`, `toad_grpc_server_handled_total`). */
+  callTally(labels: CallLabels): CallTally {
+    const key = `${labels.service}/${labels.method}`;
+    let counts = this.callCounts.get(key);
+    if (!counts) {
+      counts = { labels, begun: false, active: 0, handled: new Map() };
+      this.callCounts.set(key, counts);
+    }
+    const own = counts;
+    return {
+      begin: () => {
+        own.begun = true;
+        own.active++;
+      },
+      end: (code) => {
+        own.active--;
+        const tally = own.handled.get(code);
+        if (tally) tally.count++;
+        else own.handled.set(code, { count: 1, reported: 0 });
+      },
+    };
   }
 
   /**

@@ -1,5 +1,14 @@
-import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { randomFillSync } from "node:crypto";
+import {
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { parseTraceParent, TraceState, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -20,8 +29,13 @@ const metadataCarrier = {
   },
 };
 
+/** Starts the server span of one call (see `startServerSpan`); `end` records the call's status. */
+export type ServerSpans = (name: string, metadata: Metadata) => { end(code: Status): void };
+
 export interface Tracing {
   tracer: Tracer;
+  /** How the calls' server spans start: recorded when exported, else only carried on (`carryTraceContext`). */
+  serverSpan: ServerSpans;
   /** Exports what is buffered and stops. */
   shutdown(): Promise<void>;
 }
@@ -43,7 +57,12 @@ export function setupTracing(service: string, env: NodeJS.ProcessEnv): Tracing {
         ]
       : [],
   });
-  return { tracer: provider.getTracer("toad"), shutdown: () => provider.shutdown() };
+  const tracer = provider.getTracer("toad");
+  return {
+    tracer,
+    serverSpan: endpoint ? (name, metadata) => startServerSpan(tracer, name, metadata) : carryTraceContext,
+    shutdown: () => provider.shutdown(),
+  };
 }
 
 /**
@@ -75,6 +94,52 @@ export function startServerSpan(
       span.end();
     },
   };
+}
+
+const NOTHING_TO_END = { end() {} };
+
+/**
+ * What `startServerSpan` does to the call's metadata, without a span object:
+ * for a service that exports nothing, a span would be built, sampled and
+ * dropped on every call only for its ids. The metadata gets the same
+ * `traceparent` the SDK would write (the caller's trace id, a new span id,
+ * sampled unless the caller's span is not; a new trace when the caller sent
+ * none or an invalid one) and the caller's `tracestate`.
+ */
+export function carryTraceContext(_name: string, metadata: Metadata): { end(code: Status): void } {
+  const header = metadata.get("traceparent");
+  const parent = typeof header === "string" ? parseTraceParent(header) : null;
+  const spanId = randomId(8);
+  if (parent && isSpanContextValid(parent)) {
+    const state = metadata.get("tracestate");
+    metadata.set("traceparent", `00-${parent.traceId}-${spanId}-0${parent.traceFlags & 1}`);
+    metadata.delete("tracestate");
+    if (typeof state === "string" && state !== "") {
+      const serialized = new TraceState(state).serialize();
+      if (serialized !== "") metadata.set("tracestate", serialized);
+    }
+  } else {
+    metadata.delete("tracestate");
+    metadata.set("traceparent", `00-${randomId(16)}-${spanId}-01`);
+  }
+  return NOTHING_TO_END;
+}
+
+// Ids come from a pool of random bytes refilled 4 KiB at a time (one system call per ~340 calls, not one per id).
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/** `bytes` random bytes as lowercase hex, never all zeros (an invalid trace or span id). */
+function randomId(bytes: number): string {
+  for (;;) {
+    if (poolAt + bytes > pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
+    const id = pool.toString("hex", poolAt, poolAt + bytes);
+    poolAt += bytes;
+    if (!/^0+$/.test(id)) return id;
+  }
 }
 
 /** The trace id in a `traceparent` header value, if it is one. */

@@ -66,10 +66,40 @@ export async function relayed<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function* relayedStream<T>(stream: () => AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* stream();
-  } catch (error) {
-    throw relay(error);
-  }
+/**
+ * An upstream stream relayed: `open` (checking the caller, then starting the
+ * upstream call) runs on the first read; the upstream's messages then pass
+ * straight through, with no async generator of the relay's own (each such
+ * layer costs a few promise turns per message), and a failure is relayed as
+ * by `relayed`. Stopping the relay (`return`) stops the upstream stream.
+ */
+export function relayedStream<T>(open: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let upstream: AsyncIterator<T> | undefined;
+      let opening: Promise<AsyncIterator<T>> | undefined;
+      let ended = false;
+      const start = () =>
+        (opening ??= open().then((stream) => {
+          upstream = stream[Symbol.asyncIterator]();
+          return upstream;
+        }));
+      const fail = (error: unknown): never => {
+        ended = true;
+        throw relay(error);
+      };
+      return {
+        next() {
+          if (ended) return Promise.resolve({ done: true, value: undefined });
+          return (upstream ? upstream.next() : start().then((opened) => opened.next())).catch(fail);
+        },
+        async return(value?: unknown) {
+          ended = true;
+          const opened = upstream ?? (await opening?.catch(() => undefined));
+          await opened?.return?.();
+          return { done: true, value: value as T };
+        },
+      };
+    },
+  };
 }

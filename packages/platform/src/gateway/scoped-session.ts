@@ -89,9 +89,11 @@ export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImpl
       return { sessions: request.limit > 0 ? sessions.slice(0, request.limit) : sessions };
     },
 
-    async *sendMessage(request, context) {
-      const principal = await owned(context, request.sessionId);
-      yield* relayedStream(() => upstream.sendMessage(request, options(principal, context)));
+    sendMessage(request, context) {
+      return relayedStream(async () => {
+        const principal = await owned(context, request.sessionId);
+        return upstream.sendMessage(request, options(principal, context));
+      });
     },
 
     async approve(request, context) {
@@ -109,9 +111,11 @@ export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImpl
       return relayed(() => upstream.cancel(request, options(principal, context)));
     },
 
-    async *resume(request, context) {
-      const principal = await owned(context, request.sessionId);
-      yield* relayedStream(() => upstream.resume(request, options(principal, context)));
+    resume(request, context) {
+      return relayedStream(async () => {
+        const principal = await owned(context, request.sessionId);
+        return upstream.resume(request, options(principal, context));
+      });
     },
   };
 }

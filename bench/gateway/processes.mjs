@@ -125,7 +125,13 @@ export function rssOf(pid) {
 
 /** CPU time a process has used so far, in ms (user + system, Linux). */
 export function cpuMsOf(pid) {
+  const { user, system } = cpuSplitOf(pid);
+  return user + system;
+}
+
+/** CPU ms a process has used so far, in user space and in the kernel (syscalls, loopback TCP). */
+export function cpuSplitOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  // utime and stime are fields 14 and 15 of stat; fields here start at field 3.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  // utime and stime are fields 14 and 15 of stat (clock ticks of 10 ms); fields here start at field 3.
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }

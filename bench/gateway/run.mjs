@@ -30,9 +30,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { connectRedis, IdentityDirectory, RedisKeyValueStore } from "@toad/platform";
 import { openClient, percentile, runSession } from "./clients.mjs";
-import { cpuMsOf, rssOf, startNats, startRedis, startScript, startService } from "./processes.mjs";
+import { startPlatform } from "./platform.mjs";
+import { cpuSplitOf, rssOf } from "./processes.mjs";
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,55 +76,11 @@ const stopAll = async () => {
 process.on("SIGINT", () => stopAll().finally(() => process.exit(130)));
 
 try {
-  const [redis, nats] = await Promise.all([startRedis({ durable: DURABLE }), startNats()]);
-  stops.push(redis.stop, nats.stop);
-  const model = await startScript("model-server.mjs", ["--words", String(WORDS), "--rate", String(RATE)], {
-    PATH: process.env.PATH,
-  });
-  stops.push(model.stop);
-  const base = {
-    PATH: process.env.PATH,
-    HOME: join(dir, "home"),
-    TOAD_CONFIG_HOME: join(dir, "config"),
-    TOAD_DATA_DIR: join(dir, "data"),
-    ANTHROPIC_API_KEY: "sk-ant-bench",
-    ANTHROPIC_BASE_URL: model.info.url,
-    REDIS_URL: redis.url,
-    NATS_URL: nats.url,
-  };
-  const profiled = ["router", "session", "gateway"];
-  const service = async (name, env = {}) => {
-    const profile =
-      PROFILE_DIR && profiled.includes(name)
-        ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : [];
-    const started = await startService(name, { ...base, ...env }, profile);
-    stops.push(() => started.stop());
-    return started;
-  };
-  const router = await service("router");
-  const upstream = { TOAD_ROUTER_URL: `127.0.0.1:${router.port}` };
-  const [session, context] = await Promise.all([
-    service("session", upstream),
-    service("context"),
-    service("indexer"),
-    service("sandbox"),
-  ]);
-  const gateway = await service("gateway", {
-    ...upstream,
-    TOAD_SESSION_URL: `127.0.0.1:${session.port}`,
-    TOAD_CONTEXT_URL: `127.0.0.1:${context.port}`,
-  });
-  const address = `127.0.0.1:${gateway.port}`;
-
-  const identityRedis = connectRedis({ url: redis.url });
-  stops.push(async () => void (await identityRedis.quit()));
-  const identity = new IdentityDirectory(new RedisKeyValueStore(identityRedis, false));
-  const org = await identity.createOrg("bench");
-  const user = await identity.createUser(org.id, "bench");
+  const { redis, nats, model, router, session, gateway, address, identityRedis, issueToken } =
+    await startPlatform({ dir, words: WORDS, rate: RATE, durable: DURABLE, profileDir: PROFILE_DIR, stops });
   const tokens = [];
   for (let i = 0; i < SESSIONS + WARMUP; i++) {
-    tokens.push((await identity.issueToken(user.id, { name: `client-${i}`, scopes: ["sessions"] })).token);
+    tokens.push(await issueToken(`client-${i}`));
   }
 
   // Warm-up: the first calls compile the hot paths and open the upstream connections.
@@ -152,7 +108,7 @@ try {
     "model server": model.pid,
     clients: process.pid,
   };
-  const cpuBefore = Object.values(cpuUsers).map(cpuMsOf);
+  const cpuBefore = Object.values(cpuUsers).map(cpuSplitOf);
   const redisCallsBefore = await redisCalls(identityRedis);
 
   const clients = tokens.slice(0, SESSIONS).map((token) => openClient(address, token));
@@ -164,7 +120,10 @@ try {
     }),
   );
   const wallMs = performance.now() - started;
-  const cpuMs = Object.values(cpuUsers).map((pid, i) => cpuMsOf(pid) - cpuBefore[i]);
+  const cpuMs = Object.values(cpuUsers).map((pid, i) => {
+    const after = cpuSplitOf(pid);
+    return { user: after.user - cpuBefore[i].user, system: after.system - cpuBefore[i].system };
+  });
   const redisCallsDuring = diffCalls(await redisCalls(identityRedis), redisCallsBefore);
 
   // Idle: every turn is over and every client still holds its connection.
@@ -187,9 +146,12 @@ try {
     `memory per idle session: ${(total / 1024).toFixed(1)} KiB (session service ${(perSession(0) / 1024).toFixed(1)} KiB, ` +
       `gateway ${(perSession(1) / 1024).toFixed(1)} KiB; RSS ${(rssBefore[0] / MiB).toFixed(0)}→${(rssIdle[0] / MiB).toFixed(0)} MiB, ` +
       `${(rssBefore[1] / MiB).toFixed(0)}→${(rssIdle[1] / MiB).toFixed(0)} MiB)`,
-    `wall ${(wallMs / 1000).toFixed(1)} s; CPU per streamed event (whole run ÷ events, µs): ` +
+    `wall ${(wallMs / 1000).toFixed(1)} s; CPU per streamed event (whole run ÷ events, µs, user+kernel): ` +
       Object.keys(cpuUsers)
-        .map((name, i) => `${name} ${Math.round((cpuMs[i] * 1000) / Math.max(1, latencies.length))}`)
+        .map((name, i) => {
+          const per = (ms) => Math.round((ms * 1000) / Math.max(1, latencies.length));
+          return `${name} ${per(cpuMs[i].user)}+${per(cpuMs[i].system)}`;
+        })
         .join(", "),
     `redis commands (whole run): ${Object.entries(redisCallsDuring)
       .sort((a, b) => b[1] - a[1])

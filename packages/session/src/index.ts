@@ -7,6 +7,7 @@ export {
 export type { RunExtensions, RunSetup, SessionExtensions } from "./extensions.js";
 export {
   AUTO_MODEL,
+  type CreatedSession,
   type NewSessionOptions,
   type SendOptions,
   SessionNotFoundError,

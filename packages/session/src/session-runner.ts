@@ -79,6 +79,24 @@ export interface SendOptions {
   budgetUsd?: number;
   /** Called with each event after it is durably in the log. */
   onEvent?(event: AgentEvent): void;
+  /** The session as the caller just read it: not read again. */
+  session?: SessionRecord;
+  /** The session's whole log (bodies) when the caller knows it (a session it just created): not read again. */
+  log?: readonly AgentEventBody[];
+  /**
+   * Awaited once the run has read what it needs and before it appends
+   * anything, so the caller's own start-up work overlaps those reads.
+   */
+  beforeRun?(): Promise<void>;
+}
+
+/** A session just created, with its log so far (its session_started event). */
+export interface CreatedSession {
+  /** As the store created it, before its first event. */
+  session: SessionRecord;
+  log: AgentEventBody[];
+  /** The seq of the log's last event. */
+  lastSeq: number;
 }
 
 export class SessionNotFoundError extends Error {
@@ -95,14 +113,30 @@ export class SessionRunner {
   constructor(private readonly deps: SessionRunnerDeps) {}
 
   async create(options: NewSessionOptions): Promise<SessionRecord> {
+    return (await this.open(options)).session;
+  }
+
+  /**
+   * Creates a session and returns its log too. `alongside` runs once the
+   * session has its id, while its first event is appended (the caller's own
+   * records of the session, written in parallel).
+   */
+  async open(
+    options: NewSessionOptions,
+    alongside?: (session: SessionRecord) => Promise<void>,
+  ): Promise<CreatedSession> {
     const session = await this.deps.store.create(options);
-    await this.deps.store.append(session.id, {
-      type: "session_started",
-      cwd: session.cwd,
-      model: session.model,
-      permissionMode: session.permissionMode,
-    });
-    return session;
+    const [started] = await Promise.all([
+      this.deps.store.append(session.id, {
+        type: "session_started",
+        cwd: session.cwd,
+        model: session.model,
+        permissionMode: session.permissionMode,
+      }),
+      alongside?.(session),
+    ]);
+    const { sessionId: _s, seq: _q, timestamp: _t, ...body } = started;
+    return { session, log: [body], lastSeq: started.seq };
   }
 
   async get(sessionId: string): Promise<SessionRecord> {
@@ -116,11 +150,11 @@ export class SessionRunner {
   }
 
   async send(sessionId: string, options: SendOptions): Promise<AgentRunResult> {
-    const session = await this.get(sessionId);
+    const session = options.session ?? (await this.get(sessionId));
     const { store } = this.deps;
-    const log = (await store.events(sessionId)).map(
-      ({ sessionId: _s, seq: _q, timestamp: _t, ...body }) => body,
-    );
+    const log =
+      options.log ??
+      (await store.events(sessionId)).map(({ sessionId: _s, seq: _q, timestamp: _t, ...body }) => body);
     const history = log.slice(this.deps.conversationStart?.(log) ?? 0);
     const permissionMode = options.permissionMode ?? session.permissionMode;
     const beforeWrite = async (paths: readonly string[]) => {
@@ -140,11 +174,13 @@ export class SessionRunner {
     });
     const firstRun = !history.some((event) => event.type === "user_message");
     const hooks = combineHooks(firstRun ? sessionStartHook(extensions, session) : undefined, extra?.hooks);
+    const system = await this.systemPrompt(session, permissionMode);
+    await options.beforeRun?.();
     return runAgent({
       ...(options.prompt !== undefined && { prompt: options.prompt }),
       ...(options.images?.length && { images: storeImagesOnce(options.images, history) }),
       history,
-      system: await this.systemPrompt(session, permissionMode),
+      system,
       model: this.deps.model,
       ...((options.model ?? session.model) !== AUTO_MODEL && { modelId: options.model ?? session.model }),
       ...(options.tier !== undefined && { tier: options.tier }),

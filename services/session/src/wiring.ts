@@ -102,7 +102,8 @@ export async function wireSession(env: NodeJS.ProcessEnv, parts: SessionParts = 
       const traceparent = callMetadata.get("traceparent");
       return typeof traceparent === "string" ? { traceparent } : {};
     },
-    runRecords: new RunRecords(kv),
+    // On the cluster's Redis, begin and end of a run are one script each.
+    runRecords: new RunRecords(kv, parts.kv === undefined ? redis : undefined),
     clientToolTimeoutMs: intFromEnv(env, "TOAD_CLIENT_TOOL_TIMEOUT_MS", 600_000, 1),
     logger,
   });

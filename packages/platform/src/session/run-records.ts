@@ -1,5 +1,7 @@
 import type { AgentEvent, UserImage } from "@toad/core";
+import type { Redis } from "ioredis";
 import type { KeyValueStore } from "../kv/port.js";
+import { RedisScript } from "../redis/script.js";
 
 /**
  * A run in progress, as recorded in the shared key-value store when it
@@ -26,15 +28,47 @@ export interface RunRecord {
 const ALL = "runs";
 const key = (sessionId: string) => `run:${sessionId}`;
 
+// Records the run and lists it, in one command. KEYS: the record, the set of all. ARGV: the record, session id.
+const BEGIN = new RedisScript(`
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return 1`);
+
+// Removes the record, unless a recovery elsewhere replaced it with its own run (another runId).
+// KEYS: the record, the set of all. ARGV: runId, session id.
+const END = new RedisScript(`
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).runId ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+return 1`);
+
 export class RunRecords {
-  constructor(private readonly kv: KeyValueStore) {}
+  /**
+   * `redis`, when the key-value store is that same Redis (same connection,
+   * same key prefix): begin and end are then one atomic script each instead
+   * of two and three sequential commands on every run.
+   */
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly redis?: Redis,
+  ) {}
 
   async begin(record: RunRecord): Promise<void> {
-    await this.kv.set(key(record.sessionId), JSON.stringify(record));
+    const json = JSON.stringify(record);
+    if (this.redis) {
+      await BEGIN.run(this.redis, [key(record.sessionId), ALL], [json, record.sessionId]);
+      return;
+    }
+    await this.kv.set(key(record.sessionId), json);
     await this.kv.addToSet(ALL, record.sessionId);
   }
 
   async end(sessionId: string, runId: string): Promise<void> {
+    if (this.redis) {
+      await END.run(this.redis, [key(sessionId), ALL], [runId, sessionId]);
+      return;
+    }
     const current = await this.get(sessionId);
     // A recovery elsewhere may have replaced the record: only the run that owns it removes it.
     if (current !== undefined && current.runId !== runId) return;

@@ -1,4 +1,4 @@
-import type { AgentEvent, UserImage } from "@toad/core";
+import type { AgentEvent, AgentEventBody, UserImage } from "@toad/core";
 import { eventToProto } from "@toad/core/proto";
 import type * as pb from "@toad/proto";
 import { SessionRunner } from "@toad/session";
@@ -28,7 +28,10 @@ export interface RunStarter {
 }
 
 export interface RunSpec {
+  /** The session as just read from the store. */
   session: SessionRecord;
+  /** Its whole log, when this replica knows it without reading it (a session it just created). */
+  log?: AgentEventBody[];
   settings: SessionSettings;
   /** The user's message that started the run (kept in its record). */
   prompt: string;
@@ -95,20 +98,28 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
     workspaceOnHost: !client,
   });
   const done = (async () => {
-    const unserve = await deps.bus.serveRun(session.id, (message) => run.handle(message));
+    // The subscription becomes known to the server while the runner reads the log; it must be
+    // before the run is recorded (beforeRun), and the record before the run appends anything.
+    const serving = deps.bus.serveRun(session.id, (message) => run.handle(message));
+    serving.catch(() => {}); // its failure surfaces through beforeRun
     try {
-      await deps.runRecords?.begin({
-        runId: spec.runId,
-        sessionId: session.id,
-        prompt: spec.prompt,
-        ...(spec.images !== undefined && { images: spec.images }),
-        startSeq: session.lastSeq,
-        maxTurns: spec.maxTurns,
-        metadata: keptMetadata(spec.metadata),
-        startedAt: now(),
-        recoveries: spec.recoveries,
-      });
       await runner.send(session.id, {
+        session,
+        ...(spec.log !== undefined && { log: spec.log }),
+        beforeRun: async () => {
+          await serving;
+          await deps.runRecords?.begin({
+            runId: spec.runId,
+            sessionId: session.id,
+            prompt: spec.prompt,
+            ...(spec.images !== undefined && { images: spec.images }),
+            startSeq: session.lastSeq,
+            maxTurns: spec.maxTurns,
+            metadata: keptMetadata(spec.metadata),
+            startedAt: now(),
+            recoveries: spec.recoveries,
+          });
+        },
         ...(!spec.continues && { prompt: spec.prompt }),
         ...(!spec.continues && spec.images !== undefined && { images: spec.images }),
         signal: run.signal,
@@ -131,7 +142,8 @@ export function startRun(starter: RunStarter, spec: RunSpec): AsyncQueue<pb.Agen
       feed.fail(error);
     } finally {
       runs.delete(session.id);
-      await unserve();
+      const unserve = await serving.catch(() => undefined);
+      await unserve?.();
     }
   })();
   runs.set(session.id, { run, done });

@@ -10,6 +10,7 @@ import type { Headers, RunState, SessionBus } from "../bus/port.js";
 import { decisions, permissionModes, toolLocations } from "../convert/enums.js";
 import { sessionToProto } from "../convert/session.js";
 import { failedPrecondition, invalidArgument, mapErrors, notFound } from "../errors.js";
+import { FreshSessions } from "./fresh-sessions.js";
 import { followSession } from "./resume.js";
 import type { RunRecords } from "./run-records.js";
 import { type LiveRun, type RunStarter, recoverRuns, startRun } from "./run-starter.js";
@@ -68,14 +69,19 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const starter: RunStarter = { deps, runs, now, clientToolTimeoutMs: deps.clientToolTimeoutMs ?? 600_000 };
   // Creating a session only writes the store; this runner never runs a turn.
   const creator = new SessionRunner({ store: deps.store, model: NO_MODEL, tools: async () => NO_TOOLS });
+  const fresh = new FreshSessions();
 
   async function stateOf(sessionId: string): Promise<RunState | "idle"> {
     const local = runs.get(sessionId);
     if (local) return local.run.state;
-    const reply = await deps.bus.command(sessionId, { type: "status" });
+    // Both asked at once: when no replica answers (the usual case), the record decides.
+    const [reply, recorded] = await Promise.all([
+      deps.bus.command(sessionId, { type: "status" }),
+      deps.runRecords?.get(sessionId),
+    ]);
     if (reply?.ok) return reply.state;
     // A recorded run that nobody serves is waiting to be recovered: it is not over.
-    return (await deps.runRecords?.get(sessionId)) ? "running" : "idle";
+    return recorded ? "running" : "idle";
   }
 
   async function found(sessionId: string): Promise<SessionRecord> {
@@ -110,18 +116,17 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
             "this deployment runs tools on the client only: create the session with tool_location CLIENT",
           );
         }
-        const record = await creator.create({
-          cwd: request.cwd,
-          model: request.model === "" ? AUTO_MODEL : request.model,
-          permissionMode,
-        });
         const settings: SessionSettings = {
           toolLocation,
           workspaceId: request.workspaceId,
           budgetUsd: request.budgetUsd,
         };
-        await deps.settings.save(record.id, settings);
-        return sessionToProto(record, settings, "idle");
+        const created = await creator.open(
+          { cwd: request.cwd, model: request.model === "" ? AUTO_MODEL : request.model, permissionMode },
+          (record) => deps.settings.save(record.id, settings),
+        );
+        fresh.remember(created);
+        return sessionToProto(created.session, settings, "idle");
       });
     },
 
@@ -141,19 +146,36 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
     async *sendMessage(request, context) {
       const feed = await mapErrors(async () => {
-        const record = await found(request.sessionId);
         const images = request.images.map(imageFromProto);
         if (request.text.trim() === "" && images.length === 0) {
           throw invalidArgument("the message has neither text nor images");
         }
-        if ((await stateOf(record.id)) !== "idle") {
+        const sessionId = request.sessionId;
+        // A session this replica just created is asked of no other replica (see FreshSessions).
+        const justCreated = fresh.has(sessionId);
+        const askBus = !justCreated && !runs.has(sessionId);
+        // Independent reads, at once: the session, its run record, its settings, the bus.
+        const [record, recorded, settings, reply] = await Promise.all([
+          found(sessionId),
+          deps.runRecords?.get(sessionId),
+          deps.settings.load(sessionId),
+          askBus ? deps.bus.command(sessionId, { type: "status" }) : undefined,
+        ]);
+        const log = fresh.take(record);
+        const busy =
+          runs.has(sessionId) ||
+          recorded !== undefined ||
+          reply?.ok === true ||
+          (justCreated && log === undefined && (await deps.bus.command(sessionId, { type: "status" }))?.ok);
+        if (busy) {
           throw failedPrecondition(
             `session ${record.id} is already running: follow it with Resume or stop it with Cancel`,
           );
         }
         return startRun(starter, {
           session: record,
-          settings: await deps.settings.load(record.id),
+          ...(log !== undefined && { log }),
+          settings,
           prompt: request.text,
           ...(images.length > 0 && { images }),
           continues: false,

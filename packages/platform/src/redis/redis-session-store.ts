@@ -39,13 +39,16 @@ const keys = {
   blob: (hash: string) => `blob:${hash}`,
 };
 
-// Creates the session unless its id is taken; indexes it for list/latest.
+// Creates the session unless its id is taken; numbers it (the listing's tie-break,
+// in creation order) and indexes it for list/latest, in one round trip. Returns
+// the index member, or 0 when the id is taken.
 const CREATE = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
-return 1`);
+local member = string.format('%015d', redis.call('INCR', KEYS[4])) .. ':' .. ARGV[2]
+redis.call('HSET', KEYS[1], 'member', member, unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[1], member)
+redis.call('ZADD', KEYS[3], ARGV[1], member)
+return member`);
 
 // Appends one event if the log is still at the seq the caller stamped against
 // (compare-and-set: concurrent writers never share a seq), and moves the
@@ -145,16 +148,15 @@ export class RedisSessionStore implements SessionStore {
 
   async create(input: NewSession): Promise<SessionRecord> {
     const session = validNewSession(input, this.newId);
-    const order = await this.redis.incr(keys.order);
     const at = this.now();
     const record: SessionRecord = { ...session, createdAt: at, updatedAt: at, lastSeq: 0, costUsd: 0 };
-    const member = memberOf(order, session.id);
-    const created = await CREATE.run(
+    const member = await CREATE.run(
       this.redis,
-      [keys.session(session.id), keys.all, keys.byCwd(record.cwd)],
-      [String(at), member, ...Object.entries({ ...serializeRecord(record), member }).flat()],
+      [keys.session(session.id), keys.all, keys.byCwd(record.cwd), keys.order],
+      [String(at), session.id, ...Object.entries(serializeRecord(record)).flat()],
     );
-    if (created === 0) throw new StoreError("session_exists", `a session ${session.id} already exists`);
+    if (typeof member !== "string")
+      throw new StoreError("session_exists", `a session ${session.id} already exists`);
     this.remember(session.id, {
       lastSeq: 0,
       updatedAt: at,
@@ -359,10 +361,6 @@ export class RedisSessionStore implements SessionStore {
  * zero-padded creation counter first makes newer sessions sort first, as in
  * the other adapters.
  */
-function memberOf(order: number, id: string): string {
-  return `${String(order).padStart(15, "0")}:${id}`;
-}
-
 function idOf(member: string): string {
   return member.slice(member.indexOf(":") + 1);
 }

@@ -34,6 +34,13 @@ export interface ModelClientOptions {
   ledger?: CostLedger;
   /** The session the spend counts toward (budget cap). */
   sessionId?: string;
+  /**
+   * Text deltas that arrive in the same read of the response are streamed as
+   * one delta (the same text). A consumer that keeps up with the model sees
+   * them one by one; a process behind on its reads pays the per-event cost
+   * downstream (encoding, writes) once per read instead of once per delta.
+   */
+  mergeTextDeltas?: boolean;
 }
 
 export interface LlmClient extends ModelClient {
@@ -122,6 +129,7 @@ export function createModelClient(options: ModelClientOptions): LlmClient {
             signal,
             idleTimeoutMs: config.retry.idleTimeoutMs,
             now,
+            mergeTextDeltas: options.mergeTextDeltas === true,
           });
           if (result.kind === "cancelled") {
             yield end("cancelled");

@@ -3,6 +3,7 @@ import { type CredentialHint, type ModelError, missingKeyError } from "./errors.
 import type { ResolvedModel } from "./routing.js";
 import type { HttpRequest } from "./transport.js";
 import { anthropicBody } from "./wire/anthropic-request.js";
+import { bodyJson } from "./wire/body-json.js";
 import { imagesAsNotes } from "./wire/messages.js";
 import { chatBody, dialectOf, responsesBody } from "./wire/openai-request.js";
 
@@ -56,5 +57,6 @@ export function buildHttpRequest(request: ModelRequest, resolved: ResolvedModel)
       break;
   }
   Object.assign(headers, provider.headers);
-  return { api: provider.api, url, headers, body: JSON.stringify(providerBody(request, resolved)), hint };
+  const schemas = new Set(request.tools.map((tool) => tool.inputSchema));
+  return { api: provider.api, url, headers, body: bodyJson(providerBody(request, resolved), schemas), hint };
 }

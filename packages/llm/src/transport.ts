@@ -33,6 +33,21 @@ export interface AttemptOptions {
   idleTimeoutMs: number;
   /** For retry-after given as an HTTP date. */
   now: () => number;
+  /** Text deltas decoded from the same read are yielded as one (see ModelClientOptions). */
+  mergeTextDeltas?: boolean;
+}
+
+/** Joins each run of adjacent text deltas in `out` into one, in place. */
+export function mergeTextRuns(out: ContentEvent[]): void {
+  let kept = 0;
+  for (let i = 0; i < out.length; i++) {
+    const event = out[i] as ContentEvent;
+    const last = kept > 0 ? out[kept - 1] : undefined;
+    if (event.type === "text_delta" && last?.type === "text_delta")
+      out[kept - 1] = { type: "text_delta", text: last.text + event.text };
+    else out[kept++] = event;
+  }
+  out.length = kept;
 }
 
 /** The server's wait hint: retry-after-ms, then retry-after in seconds or as an HTTP date. */
@@ -195,6 +210,7 @@ export async function* streamAttempt(
           }
           if (out.length > 0) {
             outputBegan = true;
+            if (options.mergeTextDeltas === true) mergeTextRuns(out);
             // A plain loop: yield* over an array wraps it in an async-from-sync iterator, a promise more per event.
             for (let i = 0; i < out.length; i++) yield out[i] as ContentEvent;
             out.length = 0;
@@ -220,6 +236,7 @@ export async function* streamAttempt(
     const outcome = decoder.finish(out, cut);
     if (out.length > 0) {
       outputBegan = true;
+      if (options.mergeTextDeltas === true) mergeTextRuns(out);
       for (let i = 0; i < out.length; i++) yield out[i] as ContentEvent;
     }
     if (outcome.ok) {

@@ -34,9 +34,9 @@ async function serve(
   return { url: `http://127.0.0.1:${port}`, connections: () => connections };
 }
 
-function client(url: string) {
+function client(url: string, mergeTextDeltas = false) {
   const env = { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: url };
-  return createModelClient({ config: defaultLlmConfig(env), env });
+  return createModelClient({ config: defaultLlmConfig(env), env, mergeTextDeltas });
 }
 
 describe("transport", () => {
@@ -65,5 +65,39 @@ describe("transport", () => {
     expect(textOf(events).length).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ stopReason: "end_turn" });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("with mergeTextDeltas, text deltas read together come as one, the same text; apart, one by one", async () => {
+    const whole = await serve((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(BODY);
+    });
+    const plain = await collect(client(whole.url).stream(request({ model: "claude-sonnet-4-5" })));
+    const merged = await collect(client(whole.url, true).stream(request({ model: "claude-sonnet-4-5" })));
+    const deltas = (events: typeof plain) => events.filter((event) => event.type === "text_delta").length;
+    expect(deltas(plain)).toBeGreaterThan(1);
+    expect(deltas(merged)).toBe(1);
+    expect(textOf(merged)).toBe(textOf(plain));
+    expect(merged.filter((event) => event.type !== "text_delta")).toEqual(
+      plain.filter((event) => event.type !== "text_delta"),
+    );
+
+    // One event per write, paced: read apart, they stay apart (a loaded machine may still read two at once).
+    const events = BODY.split(/\n\n/).filter((event) => event.trim() !== "");
+    const paced = await serve((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const next = (i: number): void => {
+        if (i === events.length) {
+          res.end();
+          return;
+        }
+        res.write(`${events[i]}\n\n`);
+        setTimeout(() => next(i + 1), 10);
+      };
+      next(0);
+    });
+    const apart = await collect(client(paced.url, true).stream(request({ model: "claude-sonnet-4-5" })));
+    expect(deltas(apart)).toBeGreaterThan(1);
+    expect(textOf(apart)).toBe(textOf(plain));
   });
 });

@@ -31,8 +31,9 @@ export async function wireRouter(env: NodeJS.ProcessEnv, kv?: KeyValueStore): Pr
     kv ?? (redisUrl ? new RedisKeyValueStore(connectRedis({ url: redisUrl })) : new MemoryKeyValueStore());
   const implementation = createRouterService({
     config,
-    // One client per request: its spend ledger lives as long as the request.
-    modelFor: (sessionId) => createModelClient({ config, env, sessionId }),
+    // One client per request: its spend ledger lives as long as the request. Deltas that
+    // arrive together go out as one gRPC message (a router behind on its reads catches up).
+    modelFor: (sessionId) => createModelClient({ config, env, sessionId, mergeTextDeltas: true }),
     costs: new CostBook(store),
   });
   return { implementation, close: () => (kv ? Promise.resolve() : store.close()) };

@@ -139,3 +139,43 @@ describe("identity: orgs, users, hashed tokens", () => {
     expect((await limiter.take("t")).ok).toBe(true);
   });
 });
+
+describe.each(adapters)("identity: admit in one step (%s)", (_name, make) => {
+  it("counts and stamps only valid tokens, reads the extra key along, and refuses as authenticate does", async () => {
+    let now = 1_000;
+    const kv = make();
+    const identity = new IdentityDirectory(kv, () => now);
+    const user = await identity.createUser((await identity.createOrg("acme")).id, "alice");
+    const { record, token } = await identity.issueToken(user.id, {
+      name: "cli",
+      scopes: ["sessions"],
+      expiresAt: 5_000,
+    });
+    const rate = { key: (id: string) => `rate:token:${id}`, windowMs: 60_000 };
+    await kv.set("session-org:s1", "org-x");
+
+    const first = await identity.admit(token, rate, "session-org:s1");
+    expect(first).toMatchObject({
+      ok: true,
+      value: { principal: { tokenId: record.tokenId }, hit: { count: 1 }, also: "org-x" },
+    });
+    expect(await kv.get(`token-used:${record.tokenId}`)).toBe("1000");
+    expect(await identity.admit(token, rate)).toMatchObject({ ok: true, value: { hit: { count: 2 } } });
+
+    // Refusals never count against the token's window nor stamp it.
+    now = 2_000;
+    const wrong = `toad_${record.tokenId}_${"x".repeat(43)}`;
+    expect(await identity.admit(wrong, rate)).toMatchObject({ ok: false, error: { code: "unknown" } });
+    expect(await identity.admit(undefined, rate)).toMatchObject({ ok: false, error: { code: "missing" } });
+    now = 5_000;
+    expect(await identity.admit(token, rate)).toMatchObject({ ok: false, error: { code: "expired" } });
+    now = 2_000;
+    await identity.revokeToken(user.id, record.tokenId);
+    expect(await identity.admit(token, rate, "session-org:s1")).toMatchObject({
+      ok: false,
+      error: { code: "revoked" },
+    });
+    expect(await kv.get(`token-used:${record.tokenId}`)).toBe("1000");
+    expect((await kv.hit(`rate:token:${record.tokenId}`, 60_000)).count).toBe(3);
+  });
+});

@@ -30,10 +30,10 @@ import {
 } from "@toad/proto";
 import {
   intFromEnv,
+  rawUpstreamClient,
   requiredFromEnv,
   type ServiceBinding,
   stringFromEnv,
-  upstreamClient,
 } from "@toad/service-kit";
 
 export interface GatewayWiring {
@@ -61,12 +61,13 @@ export async function wireGateway(env: NodeJS.ProcessEnv, parts: GatewayParts = 
   const closers: (() => Promise<void>)[] = [];
   const upstream = <C>(
     given: C | undefined,
-    definition: Parameters<typeof upstreamClient>[0],
+    definition: Parameters<typeof rawUpstreamClient>[0],
     name: string,
     why: string,
   ) => {
     if (given) return given;
-    const { client, channel } = upstreamClient(definition, requiredFromEnv(env, name, why));
+    // Straight on grpc-js: the relay pays for no client middleware per call or per streamed event.
+    const { client, channel } = rawUpstreamClient(definition, requiredFromEnv(env, name, why));
     closers.push(async () => channel.close());
     return client as C;
   };

@@ -2,11 +2,12 @@ import "reflect-metadata";
 import { createServer } from "node:net";
 import { Module } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
-import { type MicroserviceOptions, Transport } from "@nestjs/microservices";
+import type { MicroserviceOptions } from "@nestjs/microservices";
 import { HealthImplementation } from "grpc-health-check";
-import { grpcController, type ServiceBinding } from "./controller.js";
+import { type DirectHandler, grpcController, type ServiceBinding } from "./controller.js";
 import { DrainTracker } from "./drain.js";
 import { defaultProtoDir, packageDefinitionFor } from "./grpc-definition.js";
+import { KitGrpcServer } from "./grpc-server.js";
 import type { Logger } from "./logger.js";
 import { jsonLogger, nestLogger } from "./logger.js";
 import { ServiceMetrics, startMetricsServer } from "./metrics.js";
@@ -68,26 +69,29 @@ export async function startGrpcApp(options: GrpcAppOptions): Promise<RunningApp>
       }),
   };
   class AppModule {}
-  Module({ controllers: options.bindings.map((binding) => grpcController(binding, hooks)) })(AppModule);
+  const direct = new Map<string, DirectHandler>();
+  Module({ controllers: options.bindings.map((binding) => grpcController(binding, hooks, direct)) })(
+    AppModule,
+  );
 
   const port = options.port === 0 ? await freePort() : options.port;
   const host = options.host ?? "0.0.0.0";
+  const grpcOptions = {
+    package: "toad.v1",
+    packageDefinition: packageDefinitionFor(
+      options.bindings.map((binding) => binding.definition),
+      options.protoDir ?? defaultProtoDir(),
+    ),
+    url: `${host}:${port}`,
+    gracefulShutdown: true,
+    onLoadPackageDefinition: (
+      _definition: unknown,
+      server: Parameters<HealthImplementation["addToServer"]>[0],
+    ) => health.addToServer(server),
+  };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-    transport: Transport.GRPC,
+    strategy: new KitGrpcServer(grpcOptions as ConstructorParameters<typeof KitGrpcServer>[0], direct),
     logger: nestLogger(logger),
-    options: {
-      package: "toad.v1",
-      packageDefinition: packageDefinitionFor(
-        options.bindings.map((binding) => binding.definition),
-        options.protoDir ?? defaultProtoDir(),
-      ),
-      url: `${host}:${port}`,
-      gracefulShutdown: true,
-      onLoadPackageDefinition: (
-        _definition: unknown,
-        server: Parameters<HealthImplementation["addToServer"]>[0],
-      ) => health.addToServer(server),
-    },
   });
   await app.listen();
   const metricsServer =

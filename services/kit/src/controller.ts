@@ -10,7 +10,7 @@ import { type GrpcCall, releasableCallContext } from "./call-context.js";
 import { type DrainTracker, SHUTTING_DOWN } from "./drain.js";
 import type { ServiceShape } from "./grpc-definition.js";
 import type { ServiceMetrics } from "./metrics.js";
-import { pumpToCall, type StreamCall } from "./stream-pump.js";
+import { type DirectStreamCall, pumpDirect, pumpToCall, type StreamCall } from "./stream-pump.js";
 import { type ServerSpans, startServerSpan } from "./tracing.js";
 
 type UnaryMethod = (request: unknown, context: CallContext) => Promise<unknown>;
@@ -32,6 +32,20 @@ export interface ControllerHooks {
   serverSpan?: ServerSpans;
   /** Called with every failure that is not a status the implementation chose (a bug, an outage). */
   onInternalError(where: string, error: unknown): void;
+}
+
+/** A grpc-js server handler (`handleUnaryCall` / `handleServerStreamingCall`), keyed by its method path. */
+export type DirectHandler =
+  | ((call: GrpcCall & { request: unknown; metadata: GrpcMetadata }, callback: UnaryCallback) => void)
+  | ((call: DirectStreamCall & { request: unknown; metadata: GrpcMetadata }) => void);
+type UnaryCallback = (error: { code: number; details: string } | null, response?: unknown) => void;
+
+/** The status grpc-js sends for an RpcException the controller made (`{ code, message }`). */
+function grpcStatusOf(exception: unknown): { code: number; details: string } {
+  const status = exception instanceof RpcException ? exception.getError() : undefined;
+  if (typeof status === "object" && status !== null && "code" in status && typeof status.code === "number")
+    return { code: status.code, details: "message" in status ? String(status.message) : "" };
+  return { code: Status.INTERNAL, details: "internal error (the service logged it)" };
 }
 
 /** The abort reason of a call that ended (one shared error: no stack to capture per call). */
@@ -56,10 +70,19 @@ export function toStatus(error: unknown): { code: Status; message: string } {
  * failure leaves as a gRPC status (RpcException, which Nest's gRPC transport
  * turns into the call's status).
  *
+ * With `direct`, the same per-method logic is also given as plain grpc-js
+ * handlers (`KitGrpcServer` registers those, so a call skips Nest's per-call
+ * pipeline; failures then leave as `{ code, details }` grpc-js sends as is).
+ *
  * Decorators are applied as functions (no decorator syntax, so no compiler
  * flags and no reflection metadata are needed).
  */
-export function grpcController(binding: ServiceBinding, hooks: ControllerHooks): Type<unknown> {
+export function grpcController(
+  binding: ServiceBinding,
+  hooks: ControllerHooks,
+  /** Filled with the same handlers for grpc-js itself, by method path (`KitGrpcServer` serves them). */
+  direct?: Map<string, DirectHandler>,
+): Type<unknown> {
   const { definition } = binding;
   const implementation = binding.implementation as Record<string, UnaryMethod | StreamMethod>;
   const serverSpan: ServerSpans =
@@ -134,6 +157,54 @@ export function grpcController(binding: ServiceBinding, hooks: ControllerHooks):
             throw failure(error);
           }
         };
+
+    direct?.set(
+      `/${definition.fullName}/${method.name}`,
+      method.responseStream
+        ? (call: DirectStreamCall & { request: unknown; metadata: GrpcMetadata }) => {
+            let state: ReturnType<typeof begin>;
+            try {
+              state = begin(call.metadata, call);
+            } catch (refused) {
+              call.emit("error", grpcStatusOf(refused));
+              return;
+            }
+            let iterator: AsyncIterator<unknown>;
+            try {
+              iterator = (target as StreamMethod)
+                .call(implementation, call.request, state.context)
+                [Symbol.asyncIterator]();
+            } catch (error) {
+              call.emit("error", grpcStatusOf(state.failure(error)));
+              return;
+            }
+            pumpDirect(iterator, call, state, streamed.inc, hooks.drain, grpcStatusOf);
+          }
+        : (call: GrpcCall & { request: unknown; metadata: GrpcMetadata }, callback: UnaryCallback) => {
+            let state: ReturnType<typeof begin>;
+            try {
+              state = begin(call.metadata, call);
+            } catch (refused) {
+              callback(grpcStatusOf(refused));
+              return;
+            }
+            const { finish, failure } = state;
+            let answer: Promise<unknown>;
+            try {
+              answer = (target as UnaryMethod).call(implementation, call.request, state.context);
+            } catch (error) {
+              callback(grpcStatusOf(failure(error)));
+              return;
+            }
+            answer.then(
+              (response) => {
+                finish(Status.OK);
+                callback(null, response);
+              },
+              (error: unknown) => callback(grpcStatusOf(failure(error))),
+            );
+          },
+    );
 
     Object.defineProperty(GrpcServiceController.prototype, key, {
       value: handler,

@@ -23,6 +23,7 @@ export {
 } from "./grpc-definition.js";
 export { jsonLogger, type Logger } from "./logger.js";
 export { ServiceMetrics, startMetricsServer } from "./metrics.js";
+export { rawUpstreamClient } from "./raw-client.js";
 export {
   carryTraceContext,
   type ServerSpans,

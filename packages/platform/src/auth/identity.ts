@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { err, ok, type Result } from "@toad/store";
 import type { KeyValueStore } from "../kv/port.js";
+import { readAccess, tokenKeys } from "./access.js";
 import { ALL_SCOPES, type Principal } from "./principal.js";
-import { hashSecret, newToken, parseToken, secretMatches } from "./tokens.js";
+import { hashMatches, hashSecret, newToken, parseToken } from "./tokens.js";
 
 export interface Org {
   id: string;
@@ -38,6 +39,13 @@ export type AuthFailure =
   | { code: "expired"; message: string }
   | { code: "revoked"; message: string };
 
+/** A caller `admit` let in: who, its rate-limit hit, and the key read along. */
+export interface Admitted {
+  principal: Principal;
+  hit: { count: number; resetInMs: number };
+  also: string | undefined;
+}
+
 export type IdentityErrorCode = "org_not_found" | "user_not_found" | "invalid_input" | "already_exists";
 
 export class IdentityError extends Error {
@@ -53,9 +61,9 @@ export class IdentityError extends Error {
 const keys = {
   org: (id: string) => `org:${id}`,
   user: (id: string) => `user:${id}`,
-  token: (id: string) => `token:${id}`,
+  token: tokenKeys.token,
   userTokens: (userId: string) => `user-tokens:${userId}`,
-  lastUsed: (tokenId: string) => `token-used:${tokenId}`,
+  lastUsed: tokenKeys.lastUsed,
   orgs: "orgs",
   orgUsers: (orgId: string) => `org-users:${orgId}`,
   // Names are unique (orgs across the deployment, users within their org), compared without case.
@@ -235,26 +243,48 @@ export class IdentityDirectory {
   }
 
   async authenticate(token: string | undefined): Promise<Result<Principal, AuthFailure>> {
-    if (token === undefined || token.trim() === "") {
-      return err({
-        code: "missing",
-        message: "missing API token: send the header authorization: Bearer <token>",
-      });
-    }
-    const parsed = parseToken(token);
-    if (!parsed) return err({ code: "malformed", message: "invalid API token" });
-    const record = await this.token(parsed.tokenId);
-    // Unknown id and wrong secret read the same, so ids cannot be probed.
-    if (!record || !secretMatches(parsed.secret, record.hash)) {
-      return err({ code: "unknown", message: "invalid API token" });
-    }
-    if (record.revokedAt !== null) return err({ code: "revoked", message: "this API token was revoked" });
+    const parsed = presented(token);
+    if (!parsed.ok) return parsed;
+    const record = await this.token(parsed.value.tokenId);
     const at = this.now();
-    if (record.expiresAt !== 0 && record.expiresAt <= at) {
-      return err({ code: "expired", message: "this API token has expired" });
-    }
-    await this.kv.set(keys.lastUsed(record.tokenId), String(at));
-    return ok({ orgId: record.orgId, userId: record.userId, tokenId: record.tokenId, scopes: record.scopes });
+    const checked = checkRecord(hashSecret(parsed.value.secret), record, at);
+    if (!checked.ok) return checked;
+    await this.kv.set(keys.lastUsed(checked.value.tokenId), String(at));
+    return checked;
+  }
+
+  /**
+   * `authenticate`, then one hit of the token's rate-limit window (`rate`),
+   * plus one more key read along (a session's owner): on Redis one round trip
+   * for all of it. `hit` is there exactly when the token is valid.
+   */
+  async admit(
+    token: string | undefined,
+    rate: { key: (tokenId: string) => string; windowMs: number },
+    alsoRead?: string,
+  ): Promise<Result<Admitted, AuthFailure>> {
+    const parsed = presented(token);
+    if (!parsed.ok) return parsed;
+    const { tokenId } = parsed.value;
+    const presentedHash = hashSecret(parsed.value.secret);
+    const now = this.now();
+    const read = await readAccess(
+      this.kv,
+      {
+        tokenId,
+        presentedHash,
+        now,
+        rateKey: rate.key(tokenId),
+        windowMs: rate.windowMs,
+        alsoRead,
+      },
+      (raw) => checkRecord(presentedHash, readJson<TokenRecord>(raw), now).ok,
+    );
+    const checked = checkRecord(presentedHash, readJson<TokenRecord>(read.record), now);
+    if (!checked.ok) return checked;
+    // The store decided with the same test; a valid token it did not count is a store fault.
+    if (!read.hit) throw new Error("the token check and the store disagree");
+    return ok({ principal: checked.value, hit: read.hit, also: read.also });
   }
 
   /** Takes `key` for `id`; a key another id holds is `already_exists`. */
@@ -272,6 +302,36 @@ export class IdentityDirectory {
     await this.kv.set(keys.token(record.tokenId), JSON.stringify(record));
     await this.kv.addToSet(keys.userTokens(record.userId), record.tokenId);
   }
+}
+
+/** The parsed token of an authorization value, or why there is none. */
+function presented(token: string | undefined): Result<{ tokenId: string; secret: string }, AuthFailure> {
+  if (token === undefined || token.trim() === "") {
+    return err({
+      code: "missing",
+      message: "missing API token: send the header authorization: Bearer <token>",
+    });
+  }
+  const parsed = parseToken(token);
+  if (!parsed) return err({ code: "malformed", message: "invalid API token" });
+  return ok(parsed);
+}
+
+/** Whether `record` lets the holder of a secret hashing to `presentedHash` in at `at`. */
+function checkRecord(
+  presentedHash: string,
+  record: TokenRecord | undefined,
+  at: number,
+): Result<Principal, AuthFailure> {
+  // Unknown id and wrong secret read the same, so ids cannot be probed.
+  if (!record || !hashMatches(presentedHash, record.hash)) {
+    return err({ code: "unknown", message: "invalid API token" });
+  }
+  if (record.revokedAt !== null) return err({ code: "revoked", message: "this API token was revoked" });
+  if (record.expiresAt !== 0 && record.expiresAt <= at) {
+    return err({ code: "expired", message: "this API token has expired" });
+  }
+  return ok({ orgId: record.orgId, userId: record.userId, tokenId: record.tokenId, scopes: record.scopes });
 }
 
 function checkName(what: string, name: string): void {

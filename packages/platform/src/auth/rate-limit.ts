@@ -19,8 +19,17 @@ export class RateLimiter {
   ) {}
 
   async take(key: string): Promise<RateDecision> {
-    const { count, resetInMs } = await this.kv.hit(`rate:${key}`, this.settings.windowMs);
-    if (count > this.settings.limit) return { ok: false, retryInMs: Math.max(resetInMs, 1) };
-    return { ok: true, remaining: this.settings.limit - count };
+    return this.decide(await this.kv.hit(this.windowKey(key), this.settings.windowMs));
+  }
+
+  /** The store key of `key`'s window (for a hit counted elsewhere, e.g. `IdentityDirectory.admit`). */
+  windowKey(key: string): string {
+    return `rate:${key}`;
+  }
+
+  /** What a hit of the window means for the request that made it. */
+  decide(hit: { count: number; resetInMs: number }): RateDecision {
+    if (hit.count > this.settings.limit) return { ok: false, retryInMs: Math.max(hit.resetInMs, 1) };
+    return { ok: true, remaining: this.settings.limit - hit.count };
   }
 }

@@ -31,7 +31,12 @@ export function hashSecret(secret: string): string {
 
 /** Constant-time comparison of a presented secret with a stored hash. */
 export function secretMatches(secret: string, storedHash: string): boolean {
-  const presented = Buffer.from(hashSecret(secret), "hex");
+  return hashMatches(hashSecret(secret), storedHash);
+}
+
+/** `secretMatches` for a secret already hashed (`hashSecret`). */
+export function hashMatches(presentedHash: string, storedHash: string): boolean {
+  const presented = Buffer.from(presentedHash, "hex");
   const stored = Buffer.from(storedHash, "hex");
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }

@@ -34,8 +34,16 @@ export function scopedRouterService(deps: {
       return relayed(() => upstream.listModels(request, options(principal, context)));
     },
     async getCosts(request, context) {
-      const principal = await guard.authorize(context, "costs");
-      if (request.sessionId !== "" && (await ownership.ownerOf(request.sessionId)) !== principal.orgId) {
+      if (request.sessionId === "") {
+        const principal = await guard.authorize(context, "costs");
+        return relayed(() => upstream.getCosts(request, options(principal, context)));
+      }
+      const { principal, value: owner } = await guard.authorizeReading(
+        context,
+        "costs",
+        ownership.keyOf(request.sessionId),
+      );
+      if (owner !== principal.orgId) {
         throw notFound(`session ${JSON.stringify(request.sessionId)} not found`);
       }
       return relayed(() => upstream.getCosts(request, options(principal, context)));

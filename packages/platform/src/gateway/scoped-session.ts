@@ -43,8 +43,11 @@ export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImpl
 
   /** The caller, once the session is known to be its org's. */
   async function owned(context: CallContext, sessionId: string): Promise<Principal> {
-    const principal = await guard.authorize(context, "sessions");
-    const owner = sessionId === "" ? undefined : await ownership.ownerOf(sessionId);
+    // The owner is read in the same store round trip as the token check; "" names no session.
+    const { principal, value: owner } =
+      sessionId === ""
+        ? { principal: await guard.authorize(context, "sessions"), value: undefined }
+        : await guard.authorizeReading(context, "sessions", ownership.keyOf(sessionId));
     if (owner !== principal.orgId) throw notFound(`session ${JSON.stringify(sessionId)} not found`);
     return principal;
   }

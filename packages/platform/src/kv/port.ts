@@ -1,3 +1,5 @@
+import type { RedisScript } from "../redis/script.js";
+
 /**
  * The small key-value port the cluster's shared state is built on: identity
  * (orgs, users, hashed tokens), session ownership and settings, cost
@@ -25,6 +27,16 @@ export interface KeyValueStore {
    * `windowMs`: the count so far (this hit included) and when the window ends.
    */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+
+  /**
+   * Only on Redis: runs a Lua script (several commands, one round trip).
+   * Callers keep a step-by-step path for the stores without it.
+   */
+  runScript?(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown>;
 
   close(): Promise<void>;
 }

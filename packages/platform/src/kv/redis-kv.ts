@@ -66,6 +66,14 @@ export class RedisKeyValueStore implements KeyValueStore {
     return { count, resetInMs: ttl };
   }
 
+  runScript(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    return script.run(this.redis, keys, args);
+  }
+
   async close(): Promise<void> {
     if (this.ownsConnection) await this.redis.quit();
   }

@@ -1,6 +1,7 @@
 import type { UsageEvent } from "@toad/core";
 import type * as pb from "@toad/proto";
 import type { KeyValueStore } from "../kv/port.js";
+import { addToAll } from "./cost-counters.js";
 
 const METRICS = ["input", "output", "cacheRead", "cacheWrite", "costUsd", "requests"] as const;
 type Metric = (typeof METRICS)[number];
@@ -32,7 +33,11 @@ export class CostBook {
       [`${prefix}costUsd`]: usage.costUsd,
       [`${prefix}requests`]: 1,
     };
-    await Promise.all(scopes.map((scope) => this.kv.incrementFields(`costs:${scope}`, deltas)));
+    await addToAll(
+      this.kv,
+      scopes.map((scope) => `costs:${scope}`),
+      deltas,
+    );
   }
 
   /** The scope's spend within [fromDay, toDay] (inclusive; empty bounds are open). */

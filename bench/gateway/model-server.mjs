@@ -10,16 +10,12 @@
 // event, how long the platform took to bring it to it.
 
 import { startMockLlm } from "@toad/testkit";
+import { numberArg } from "../args.mjs";
 
 const MARKER = "~T";
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-const WORDS = arg("words", 40);
-const RATE = arg("rate", 10);
+const WORDS = numberArg("words", 40);
+const RATE = numberArg("rate", 10);
 
 const text = Array.from({ length: WORDS }, (_, i) => `w${i}${MARKER}`).join(" ");
 const nowMicros = () => String(process.hrtime.bigint() / 1000n);

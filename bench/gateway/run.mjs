@@ -30,19 +30,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { numberArg } from "../args.mjs";
 import { openClient, percentile, runSession } from "./clients.mjs";
 import { startPlatform } from "./platform.mjs";
 import { cpuSplitOf, rssOf } from "./processes.mjs";
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-const SESSIONS = arg("sessions", 200);
-const WORDS = arg("words", 40);
-const RATE = arg("rate", 10);
-const STAGGER_MS = arg("stagger-ms", 1000);
+const SESSIONS = numberArg("sessions", 200);
+const WORDS = numberArg("words", 40);
+const RATE = numberArg("rate", 10);
+const STAGGER_MS = numberArg("stagger-ms", 1000);
 const WARMUP = 4;
 const DURABLE = !process.argv.includes("--no-durable");
 const PROFILE_DIR = process.argv.includes("--profile")

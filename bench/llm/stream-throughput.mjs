@@ -14,14 +14,10 @@
 
 import { createDecoder, createModelClient, defaultLlmConfig, SseDecoder } from "@toad/llm";
 import { startMockLlm } from "@toad/testkit";
+import { numberArg } from "../args.mjs";
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-const DELTAS = arg("deltas", 50_000);
-const RUNS = arg("runs", 5);
+const DELTAS = numberArg("deltas", 50_000);
+const RUNS = numberArg("runs", 5);
 const WORDS = [
   "const",
   " value",

@@ -15,17 +15,13 @@
 
 import { fork } from "node:child_process";
 import { createServer } from "node:http";
+import { numberArg } from "../args.mjs";
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-const STREAMS = arg("streams", 32);
-const EVENTS = arg("events", 1500);
-const INTERVAL = arg("interval", 5);
-const BATCH = arg("batch", 1);
-const RUNS = arg("runs", 5);
+const STREAMS = numberArg("streams", 32);
+const EVENTS = numberArg("events", 1500);
+const INTERVAL = numberArg("interval", 5);
+const BATCH = numberArg("batch", 1);
+const RUNS = numberArg("runs", 5);
 
 const frame = (name, data) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 const WORDS = [" const", " value", " =", " await", " client", ".stream", "(request", ");", "\n"];

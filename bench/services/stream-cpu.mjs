@@ -16,12 +16,9 @@
 //   each; µs per message (the call starts are included, amortised).
 // Each phase runs `--rounds` times; the minimum is printed (the machine is shared).
 import { fork } from "node:child_process";
+import { numberArg } from "../args.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
 
 if (args[0] === "--server") await serve();
 else await drive();
@@ -101,10 +98,10 @@ async function serve() {
 }
 
 async function drive() {
-  const streams = opt("streams", 100);
-  const messages = opt("messages", 200);
-  const calls = opt("calls", 2000);
-  const rounds = opt("rounds", 3);
+  const streams = numberArg("streams", 100);
+  const messages = numberArg("messages", 200);
+  const calls = numberArg("calls", 2000);
+  const rounds = numberArg("rounds", 3);
   const { createChannel, createClient } = await import("nice-grpc");
   const { RouterServiceDefinition } = await import("@toad/proto");
 

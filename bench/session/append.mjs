@@ -11,20 +11,16 @@
 // a run does). Prints µs of CPU per event for this Node process, redis-server
 // and nats-server. Imports the built dist: `npx turbo run build --filter=@toad/platform` first.
 import { performance } from "node:perf_hooks";
+import { numberArg } from "../args.mjs";
 import { cpuMsOf, startNats, startRedis } from "../gateway/processes.mjs";
 
 const { RedisSessionStore, NatsSessionBus, connectRedis } = await import("@toad/platform");
 const { eventToProto } = await import("@toad/core/proto");
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const sessions = opt("sessions", 50);
-const deltas = opt("deltas", 200);
-const turns = opt("turns", 3);
-const rounds = opt("rounds", 3);
+const sessions = numberArg("sessions", 50);
+const deltas = numberArg("deltas", 200);
+const turns = numberArg("turns", 3);
+const rounds = numberArg("rounds", 3);
 
 const redisProc = await startRedis({ durable: true });
 const natsProc = await startNats();

@@ -10,6 +10,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { numberArg } from "../args.mjs";
 
 const { SessionRunner } = await import("@toad/session");
 const { MemorySessionStore } = await import("@toad/store");
@@ -18,13 +19,8 @@ const { coalescingModel } = await import(
   new URL("../../packages/platform/dist/session/coalescing-model.js", import.meta.url).href
 );
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const deltas = opt("deltas", 20_000);
-const rounds = opt("rounds", 3);
+const deltas = numberArg("deltas", 20_000);
+const rounds = numberArg("rounds", 3);
 
 const model = {
   async *stream(request) {

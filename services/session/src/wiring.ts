@@ -17,7 +17,13 @@ import {
   SessionSettingsStore,
 } from "@toad/platform";
 import { type RouterServiceClient, RouterServiceDefinition } from "@toad/proto";
-import { ConfigError, intFromEnv, requiredFromEnv, stringFromEnv, upstreamClient } from "@toad/service-kit";
+import {
+  ConfigError,
+  intFromEnv,
+  rawUpstreamClient,
+  requiredFromEnv,
+  stringFromEnv,
+} from "@toad/service-kit";
 import { localTools } from "@toad/session";
 import { openSqliteStore, type SessionStore, storeLocation } from "@toad/store";
 import { Metadata } from "nice-grpc-common";
@@ -56,7 +62,8 @@ export async function wireSession(env: NodeJS.ProcessEnv, parts: SessionParts = 
   const router =
     parts.router ??
     (() => {
-      const { client, channel } = upstreamClient(
+      // Straight on grpc-js: no client middleware per model turn or per streamed delta.
+      const { client, channel } = rawUpstreamClient(
         RouterServiceDefinition,
         requiredFromEnv(env, "TOAD_ROUTER_URL", "the session service asks the router for every model turn"),
       );

@@ -6,6 +6,12 @@
 //   npx turbo run build && node bench/gateway/run.mjs [--sessions 200] [--words 40] \
 //     [--rate 10] [--stagger-ms 1000] [--no-durable] [--profile DIR]
 //
+// Two regimes worth running: the defaults start all sessions within a second
+// (a burst: every session's start cost lands while the first ones stream);
+// `--words 300 --stagger-ms 20000` spreads the starts over 20 s and streams
+// 30 s turns, so from 20 s to 30 s all 200 sessions stream at once (steady
+// state). `bench/gateway/calls.mjs` prints what one call costs each process.
+//
 // - Processes: router, session, context, indexer, sandbox and gateway
 //   (services/*/dist/main.js); Redis (AOF, fsync before every reply, as
 //   services/README.md asks; --no-durable turns AOF off) and NATS JetStream

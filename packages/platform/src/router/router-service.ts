@@ -18,10 +18,6 @@ export interface RouterServiceDeps {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function textDelta(sessionId: string, timestampMs: number, text: string): pb.AgentEvent {
-  return { sessionId, seq: 0, timestampMs, kind: { $case: "textDelta", value: { text } } };
-}
-
 /**
  * `toad.v1.RouterService` over the models layer: one model request streamed
  * as core events (the router picks the model, retries and falls back), every
@@ -36,12 +32,6 @@ export function createRouterService(deps: RouterServiceDeps): pb.RouterServiceIm
       const scopes = [`org:${org}`, ...(request.sessionId === "" ? [] : [`session:${request.sessionId}`])];
       const stream = deps.modelFor(request.sessionId).stream(modelRequest, { signal: context.signal });
       for await (const event of stream) {
-        if (event.type === "text_delta") {
-          // Most of a stream: the proto message built at once, the same one eventToProto(stampEvent(…))
-          // gives, without the two intermediate objects (the kit writes its bytes with the direct encoder).
-          yield textDelta(request.sessionId, now(), event.text);
-          continue;
-        }
         if (event.type === "usage") await deps.costs.record(scopes, event, now());
         yield eventToProto(stampEvent(event, { sessionId: request.sessionId, seq: 0, timestamp: now() }));
       }

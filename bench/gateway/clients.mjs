@@ -55,12 +55,17 @@ export function openClient(address, token) {
 /**
  * Creates a session and sends one message, reading the whole stream. Returns
  * the added latency of every model chunk (µs: when this client got the text
- * delta holding it minus when the model server sent it) and what went wrong, if anything: a failed
- * call, a gap or repeat in seqs, a delta missing or without its stamp.
+ * delta holding it minus when the model server sent it), how long the start
+ * took (ms from the createSession call to the first event), when the session
+ * streamed (`performance.now()` at its first event and at its end) and what
+ * went wrong, if anything: a failed call, a gap or repeat in seqs, a delta
+ * missing or without its stamp.
  */
 export async function runSession(client, { index, words }) {
   const latencies = [];
   const problems = [];
+  const startedAt = performance.now();
+  let firstEventAt;
   try {
     const created = await client.createSession({
       cwd: `/bench/${index}`,
@@ -73,6 +78,7 @@ export async function runSession(client, { index, words }) {
     let turnEnd = false;
     await client.sendMessage({ sessionId: created.id, text: `bench session ${index}` }, (event) => {
       const at = nowMicros();
+      firstEventAt ??= performance.now();
       if (lastSeq !== undefined && event.seq !== lastSeq + 1)
         problems.push(`seq ${event.seq} after ${lastSeq}`);
       lastSeq = event.seq;
@@ -91,11 +97,43 @@ export async function runSession(client, { index, words }) {
     });
     if (deltas !== words) problems.push(`${deltas} model chunks of ${words} arrived`);
     if (!turnEnd) problems.push("no turn_end");
-    return { sessionId: created.id, latencies, textEvents, problems };
+    const endedAt = performance.now();
+    const startMs = (firstEventAt ?? endedAt) - startedAt;
+    return {
+      sessionId: created.id,
+      latencies,
+      textEvents,
+      startMs,
+      streamed: [firstEventAt ?? endedAt, endedAt],
+      problems,
+    };
   } catch (error) {
     problems.push(`call failed: ${error instanceof Error ? error.message : String(error)}`);
-    return { sessionId: undefined, latencies, textEvents: 0, problems };
+    return {
+      sessionId: undefined,
+      latencies,
+      textEvents: 0,
+      startMs: Number.NaN,
+      streamed: undefined,
+      problems,
+    };
   }
+}
+
+/** The most sessions streaming at the same moment, from each one's [first event, end]. */
+export function peakOverlap(spans) {
+  const edges = spans.flatMap(([from, to]) => [
+    [from, 1],
+    [to, -1],
+  ]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let peak = 0;
+  for (const [, step] of edges) {
+    open += step;
+    peak = Math.max(peak, open);
+  }
+  return peak;
 }
 
 /** The p-th percentile (0..100) of sorted numbers, nearest rank. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { connectRedis, IdentityDirectory, RedisKeyValueStore } from "@toad/platform";
 import { startNats, startRedis, startScript, startService } from "./processes.mjs";
 
-export async function startPlatform({ dir, words, rate, durable = true, profileDir, stops }) {
+export async function startPlatform({ dir, words, rate, durable = true, maxStarts, profileDir, stops }) {
   const [redis, nats] = await Promise.all([startRedis({ durable }), startNats()]);
   stops.push(redis.stop, nats.stop);
   const model = await startScript("model-server.mjs", ["--words", String(words), "--rate", String(rate)], {
@@ -45,6 +45,8 @@ export async function startPlatform({ dir, words, rate, durable = true, profileD
   ]);
   const gateway = await service("gateway", {
     ...upstream,
+    // The start limit to measure with, when given (the gateway's default otherwise).
+    ...(maxStarts !== undefined && { TOAD_GATEWAY_MAX_STARTS: String(maxStarts) }),
     TOAD_SESSION_URL: `127.0.0.1:${session.port}`,
     TOAD_CONTEXT_URL: `127.0.0.1:${context.port}`,
   });

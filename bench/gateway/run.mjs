@@ -4,13 +4,16 @@
 // each streamed event, and memory per idle session.
 //
 //   npx turbo run build && node bench/gateway/run.mjs [--sessions 200] [--words 40] \
-//     [--rate 10] [--stagger-ms 1000] [--no-durable] [--profile DIR]
+//     [--rate 10] [--stagger-ms 1000] [--max-starts N] [--no-durable] [--profile DIR]
 //
 // Two regimes worth running: the defaults start all sessions within a second
 // (a burst: every session's start cost lands while the first ones stream);
 // `--words 300 --stagger-ms 20000` spreads the starts over 20 s and streams
 // 30 s turns, so from 20 s to 30 s all 200 sessions stream at once (steady
 // state). `bench/gateway/calls.mjs` prints what one call costs each process.
+// `--max-starts N` sets the gateway's limit on session starts in flight
+// (TOAD_GATEWAY_MAX_STARTS; 0 lifts it): in a burst, the starts over it wait
+// at the gateway, and the run prints how long starts took.
 //
 // - Processes: router, session, context, indexer, sandbox and gateway
 //   (services/*/dist/main.js); Redis (AOF, fsync before every reply, as
@@ -26,6 +29,8 @@
 //   subtracts it from the moment it reads the event. Same clock, same machine:
 //   the number is router + session service (store append, bus) + gateway +
 //   three gRPC hops, and nothing else.
+// - Session start: from the createSession call to the first event of the
+//   message's stream; and the most sessions streaming at the same moment.
 // - Memory per idle session: RSS of the session service and the gateway once
 //   all sessions are idle (turn done, clients still connected) minus their RSS
 //   after a warm-up, divided by the session count.
@@ -37,7 +42,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { numberArg } from "../args.mjs";
-import { openClient, percentile, runSession } from "./clients.mjs";
+import { openClient, peakOverlap, percentile, runSession } from "./clients.mjs";
 import { startPlatform } from "./platform.mjs";
 import { cpuSplitOf, rssOf } from "./processes.mjs";
 
@@ -45,6 +50,7 @@ const SESSIONS = numberArg("sessions", 200);
 const WORDS = numberArg("words", 40);
 const RATE = numberArg("rate", 10);
 const STAGGER_MS = numberArg("stagger-ms", 1000);
+const MAX_STARTS = numberArg("max-starts", undefined);
 const WARMUP = 4;
 const DURABLE = !process.argv.includes("--no-durable");
 const PROFILE_DIR = process.argv.includes("--profile")
@@ -79,7 +85,15 @@ process.on("SIGINT", () => stopAll().finally(() => process.exit(130)));
 
 try {
   const { redis, nats, model, router, session, gateway, address, identityRedis, issueToken } =
-    await startPlatform({ dir, words: WORDS, rate: RATE, durable: DURABLE, profileDir: PROFILE_DIR, stops });
+    await startPlatform({
+      dir,
+      words: WORDS,
+      rate: RATE,
+      durable: DURABLE,
+      maxStarts: MAX_STARTS,
+      profileDir: PROFILE_DIR,
+      stops,
+    });
   const tokens = [];
   for (let i = 0; i < SESSIONS + WARMUP; i++) {
     tokens.push(await issueToken(`client-${i}`));
@@ -133,6 +147,8 @@ try {
   const rssIdle = measured.map((proc) => rssOf(proc.pid));
 
   const latencies = results.flatMap((result) => result.latencies).sort((a, b) => a - b);
+  const startMs = results.map((result) => result.startMs).sort((a, b) => a - b);
+  const peak = peakOverlap(results.flatMap((result) => (result.streamed ? [result.streamed] : [])));
   const failed = results.filter((result) => result.problems.length > 0);
   const ms = (micros) => (micros / 1000).toFixed(1);
   const perSession = (i) => (rssIdle[i] - rssBefore[i]) / SESSIONS;
@@ -145,6 +161,9 @@ try {
     `errors: ${failed.length} session(s)${failed.length > 0 ? ` (first: ${failed[0].problems.slice(0, 3).join("; ")})` : ""}`,
     `added latency per streamed event (${latencies.length} model chunks in ${results.reduce((sum, result) => sum + result.textEvents, 0)} text events): p50 ${ms(percentile(latencies, 50))} ms, ` +
       `p90 ${ms(percentile(latencies, 90))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies.at(-1) ?? Number.NaN)} ms`,
+    `session start (createSession call to first event; starts over the gateway's limit wait there): ` +
+      `p50 ${percentile(startMs, 50).toFixed(0)} ms, p99 ${percentile(startMs, 99).toFixed(0)} ms; ` +
+      `at most ${peak} sessions streaming at once`,
     `memory per idle session: ${(total / 1024).toFixed(1)} KiB (session service ${(perSession(0) / 1024).toFixed(1)} KiB, ` +
       `gateway ${(perSession(1) / 1024).toFixed(1)} KiB; RSS ${(rssBefore[0] / MiB).toFixed(0)}→${(rssIdle[0] / MiB).toFixed(0)} MiB, ` +
       `${(rssBefore[1] / MiB).toFixed(0)}→${(rssIdle[1] / MiB).toFixed(0)} MiB)`,

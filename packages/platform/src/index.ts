@@ -46,6 +46,7 @@ export {
   type SessionUpstream,
   scopedSessionService,
 } from "./gateway/scoped-session.js";
+export { StartAdmission, type StartKind } from "./gateway/start-admission.js";
 export { MemoryJobQueue } from "./jobs/memory-jobs.js";
 export { JOBS_STREAM, NatsJobQueue, type NatsJobQueueOptions } from "./jobs/nats-jobs.js";
 export type * from "./jobs/port.js";

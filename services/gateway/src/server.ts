@@ -8,7 +8,7 @@ export async function startGatewayServer(
 ): Promise<RunningApp> {
   const config = serviceConfig(env, "gateway");
   const wiring = await wireGateway(env, parts);
-  return startGrpcApp({
+  const app = await startGrpcApp({
     name: "gateway",
     port: config.grpcPort,
     metricsPort: config.metricsPort,
@@ -18,4 +18,11 @@ export async function startGatewayServer(
     logger: jsonLogger("gateway", env),
     env,
   });
+  app.metrics.gaugeOf(
+    "toad_gateway_session_starts",
+    "Session starts in flight (running) and waiting for a slot (TOAD_GATEWAY_MAX_STARTS)",
+    "state",
+    () => wiring.admission.counts(),
+  );
+  return app;
 }

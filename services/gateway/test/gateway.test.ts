@@ -1,5 +1,5 @@
 import { eventFromProto } from "@toad/core/proto";
-import { PermissionMode, ToolLocation } from "@toad/proto";
+import { type AgentEvent, PermissionMode, ToolLocation } from "@toad/proto";
 import { Status } from "nice-grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drive, gatewayClients, statusOf, withToken } from "./support/clients.js";
@@ -151,5 +151,56 @@ describe("sessions through the gateway", () => {
         clients.session.submitToolResult({ sessionId: created.id, callId: "nope" }, withToken(alice)),
       ),
     ).toBe(Status.FAILED_PRECONDITION);
+  });
+});
+
+describe("session starts over the gateway's limit (TOAD_GATEWAY_MAX_STARTS)", () => {
+  it("wait their turn and all complete; a run waiting on its client holds no slot", async () => {
+    const limited = await cluster.extraGateway({ TOAD_GATEWAY_MAX_STARTS: "1" });
+    const through = gatewayClients(`127.0.0.1:${limited.port}`);
+    try {
+      const session = (token: string) =>
+        through.session.createSession(
+          { cwd: cluster.dir, model: MODEL, toolLocation: ToolLocation.TOOL_LOCATION_CLIENT },
+          withToken(token),
+        );
+      // A run that delegated a tool call and waits for the answer: started, so its slot is free again.
+      const waiting = await session(alice);
+      const stream = through.session
+        .sendMessage({ sessionId: waiting.id, text: "read a.txt" }, withToken(alice))
+        [Symbol.asyncIterator]();
+      let delegated: AgentEvent | undefined;
+      while (!delegated) {
+        const next = await stream.next();
+        if (next.done) throw new Error("the run ended before delegating its tool call");
+        if (next.value.seq === 0) delegated = next.value;
+      }
+
+      // Six sessions started at once through one slot: each completes.
+      const outcomes = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const created = await session(bob);
+          const events = (await drive(through.session, created.id, "hello", bob)).map(eventFromProto);
+          return events.at(-1);
+        }),
+      );
+      for (const last of outcomes) expect(last).toMatchObject({ type: "turn_end", stopReason: "end_turn" });
+
+      // The waiting run still finishes once its client answers.
+      if (delegated.kind?.$case !== "toolCallComplete") throw new Error("expected a delegated tool call");
+      await through.session.submitToolResult(
+        { sessionId: waiting.id, callId: delegated.kind.value.callId, output: "late answer", durationMs: 1 },
+        withToken(alice),
+      );
+      const rest: AgentEvent[] = [];
+      for (let next = await stream.next(); !next.done; next = await stream.next()) rest.push(next.value);
+      expect(eventFromProto(rest.at(-1) as AgentEvent)).toMatchObject({ type: "turn_end" });
+
+      const gauge = await limited.metrics.registry.getSingleMetricAsString("toad_gateway_session_starts");
+      expect(gauge).toContain('toad_gateway_session_starts{state="running",toad_service="gateway"} 0');
+      expect(gauge).toContain('toad_gateway_session_starts{state="waiting",toad_service="gateway"} 0');
+    } finally {
+      through.close();
+    }
   });
 });

@@ -88,6 +88,19 @@ export class ServiceMetrics {
     });
   }
 
+  /** A gauge read when Prometheus scrapes: `read` gives its value for each value of `label`. */
+  gaugeOf(name: string, help: string, label: string, read: () => Record<string, number>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        for (const [value, reading] of Object.entries(read())) this.set({ [label]: value }, reading);
+      },
+    });
+  }
+
   /** The counts of a method's calls (`toad_grpc_server_active_calls`, `toad_grpc_server_handled_total`). */
   callTally(labels: CallLabels): CallTally {
     const key = `${labels.service}/${labels.method}`;

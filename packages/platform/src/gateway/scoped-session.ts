@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal.js";
 import { notFound, ServerError } from "../errors.js";
 import { type Guard, relay, relayed, relayedStream, upstreamMetadata } from "./guard.js";
 import type { SessionOwnership } from "./ownership.js";
+import { releasedOnFirst, type StartAdmission } from "./start-admission.js";
 
 /** An event of a session's stream, decoded or still in its wire form (relayed as is). */
 export type RelayedEvent = pb.AgentEvent | pb.EncodedMessage;
@@ -30,6 +31,8 @@ export interface ScopedSessionDeps {
   guard: Guard;
   ownership: SessionOwnership;
   upstream: SessionUpstream;
+  /** How many session starts go through at once (absent: no limit). */
+  admission?: StartAdmission;
 }
 
 /**
@@ -39,7 +42,8 @@ export interface ScopedSessionDeps {
  * be probed across orgs.
  */
 export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImplementation {
-  const { guard, ownership, upstream } = deps;
+  const { guard, ownership, upstream, admission } = deps;
+  const noSlot = () => {};
 
   /** The caller, once the session is known to be its org's. */
   async function owned(context: CallContext, sessionId: string): Promise<Principal> {
@@ -60,9 +64,14 @@ export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImpl
   return {
     async createSession(request, context) {
       const principal = await guard.authorize(context, "sessions");
-      const session = await relayed(() => upstream.createSession(request, options(principal, context)));
-      await ownership.assign(session.id, principal.orgId);
-      return session;
+      const release = (await admission?.acquire("create", context.signal)) ?? noSlot;
+      try {
+        const session = await relayed(() => upstream.createSession(request, options(principal, context)));
+        await ownership.assign(session.id, principal.orgId);
+        return session;
+      } finally {
+        release();
+      }
     },
 
     async getSession(request, context) {
@@ -95,7 +104,13 @@ export function scopedSessionService(deps: ScopedSessionDeps): ScopedSessionImpl
     sendMessage(request, context) {
       return relayedStream(async () => {
         const principal = await owned(context, request.sessionId);
-        return upstream.sendMessage(request, options(principal, context));
+        const release = (await admission?.acquire("message", context.signal)) ?? noSlot;
+        try {
+          return releasedOnFirst(upstream.sendMessage(request, options(principal, context)), release);
+        } catch (error) {
+          release();
+          throw error;
+        }
       });
     },
 

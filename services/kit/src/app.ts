@@ -4,6 +4,7 @@ import { Module } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import type { MicroserviceOptions } from "@nestjs/microservices";
 import { HealthImplementation } from "grpc-health-check";
+import { GRPC_OPTIONS } from "./clients.js";
 import { type DirectHandler, grpcController, type ServiceBinding } from "./controller.js";
 import { DrainTracker } from "./drain.js";
 import { defaultProtoDir, packageDefinitionFor } from "./grpc-definition.js";
@@ -84,6 +85,7 @@ export async function startGrpcApp(options: GrpcAppOptions): Promise<RunningApp>
     ),
     url: `${host}:${port}`,
     gracefulShutdown: true,
+    channelOptions: GRPC_OPTIONS,
     onLoadPackageDefinition: (
       _definition: unknown,
       server: Parameters<HealthImplementation["addToServer"]>[0],

@@ -5,13 +5,9 @@ import {
   type Client as GrpcClient,
   Metadata as GrpcMetadata,
 } from "@grpc/grpc-js";
-import {
-  type Channel,
-  type CompatServiceDefinition,
-  createChannel,
-  type Client as NiceClient,
-} from "nice-grpc";
+import type { Channel, CompatServiceDefinition, Client as NiceClient } from "nice-grpc";
 import { ClientError, type Metadata } from "nice-grpc-common";
+import { upstreamChannel } from "./clients.js";
 import type { ServiceShape } from "./grpc-definition.js";
 
 interface Options {
@@ -59,7 +55,7 @@ export function rawUpstreamClient<D extends CompatServiceDefinition & ServiceSha
   definition: D,
   address: string,
 ): { client: NiceClient<D>; channel: Channel } {
-  const channel = createChannel(address.includes("://") ? address : `http://${address}`);
+  const channel = upstreamChannel(address);
   const grpc = new Client("", null as unknown as ChannelCredentials, { channelOverride: channel });
   const client: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {

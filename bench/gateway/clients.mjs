@@ -1,54 +1,36 @@
 // The benchmark's clients: each one its own gRPC connection to the gateway and
 // its own API token, as separate developers' CLIs would be. They stand in for
-// machines elsewhere but share this one's two cores, so they read the stream
-// on grpc-js directly (events, no async-iterator layers): what they spend is
-// CPU the services under test do not get.
+// machines elsewhere but share this one's two cores, so they speak gRPC on
+// node:http2 directly (grpc-wire.mjs): what they spend is CPU the services
+// under test do not get.
 
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { SessionServiceDefinition, ToolLocation } from "@toad/proto";
+import { openConnection } from "./grpc-wire.mjs";
 
-const methods = SessionServiceDefinition.methods;
+const { createSession, sendMessage } = SessionServiceDefinition.methods;
 const pathOf = (method) => `/${SessionServiceDefinition.fullName}/${method.name}`;
-const serialize = (type) => (message) => Buffer.from(type.encode(type.fromPartial(message)).finish());
-const deserialize = (type) => (bytes) => type.decode(bytes);
+const encode = (type, message) => type.encode(type.fromPartial(message)).finish();
 
 // A delta carries one stamp per model chunk it holds (a session service behind merges waiting deltas).
 const STAMPS = /@(\d+)/g;
 const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 export function openClient(address, token) {
-  // A local subchannel pool: a connection of its own, not one shared by every client of this process.
-  const client = new Client(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
-  const metadata = new Metadata();
-  metadata.set("authorization", `Bearer ${token}`);
-  const { createSession, sendMessage } = methods;
+  const connection = openConnection(address, token);
   return {
-    createSession: (request) =>
-      new Promise((resolve, reject) =>
-        client.makeUnaryRequest(
-          pathOf(createSession),
-          serialize(createSession.requestType),
-          deserialize(createSession.responseType),
-          request,
-          metadata,
-          (error, response) => (error ? reject(error) : resolve(response)),
-        ),
-      ),
+    createSession: async (request) => {
+      let session;
+      await connection.call(pathOf(createSession), encode(createSession.requestType, request), (bytes) => {
+        session = createSession.responseType.decode(bytes);
+      });
+      return session;
+    },
     /** Calls onEvent with each streamed event; resolves when the stream ends. */
     sendMessage: (request, onEvent) =>
-      new Promise((resolve, reject) => {
-        const call = client.makeServerStreamRequest(
-          pathOf(sendMessage),
-          serialize(sendMessage.requestType),
-          deserialize(sendMessage.responseType),
-          request,
-          metadata,
-        );
-        call.on("data", onEvent);
-        call.on("error", reject);
-        call.on("end", resolve);
-      }),
-    close: () => client.close(),
+      connection.call(pathOf(sendMessage), encode(sendMessage.requestType, request), (bytes) =>
+        onEvent(sendMessage.responseType.decode(bytes)),
+      ),
+    close: () => connection.close(),
   };
 }
 
@@ -63,6 +45,8 @@ export function openClient(address, token) {
  */
 export async function runSession(client, { index, words }) {
   const latencies = [];
+  /** performance.now() when each model chunk of `latencies` arrived, in the same order. */
+  const arrivals = [];
   const problems = [];
   const startedAt = performance.now();
   let firstEventAt;
@@ -87,7 +71,11 @@ export async function runSession(client, { index, words }) {
         textEvents++;
         const stamps = [...kind.value.text.matchAll(STAMPS)];
         if (stamps.length === 0) problems.push(`a text delta without a stamp: ${kind.value.text}`);
-        for (const [, stamp] of stamps) latencies.push(at - Number(stamp));
+        const arrived = performance.now();
+        for (const [, stamp] of stamps) {
+          latencies.push(at - Number(stamp));
+          arrivals.push(arrived);
+        }
         deltas += stamps.length;
       } else if (kind?.$case === "turnEnd") {
         turnEnd = true;
@@ -102,6 +90,7 @@ export async function runSession(client, { index, words }) {
     return {
       sessionId: created.id,
       latencies,
+      arrivals,
       textEvents,
       startMs,
       streamed: [firstEventAt ?? endedAt, endedAt],
@@ -112,6 +101,7 @@ export async function runSession(client, { index, words }) {
     return {
       sessionId: undefined,
       latencies,
+      arrivals,
       textEvents: 0,
       startMs: Number.NaN,
       streamed: undefined,
@@ -134,6 +124,31 @@ export function peakOverlap(spans) {
     peak = Math.max(peak, open);
   }
   return peak;
+}
+
+/**
+ * The p99 of the latencies (µs) that arrived in each `windowMs` from `from`
+ * (performance.now()), as ms: where in a run the slow events were.
+ */
+export function p99ByWindow(results, from, windowMs) {
+  const windows = [];
+  for (const { latencies, arrivals } of results) {
+    latencies.forEach((latency, i) => {
+      const index = Math.floor((arrivals[i] - from) / windowMs);
+      windows[index] ??= [];
+      windows[index].push(latency);
+    });
+  }
+  return Array.from(windows, (window) =>
+    window
+      ? (
+          percentile(
+            window.sort((a, b) => a - b),
+            99,
+          ) / 1000
+        ).toFixed(0)
+      : "-",
+  );
 }
 
 /** The p-th percentile (0..100) of sorted numbers, nearest rank. */

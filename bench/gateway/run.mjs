@@ -42,7 +42,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { numberArg } from "../args.mjs";
-import { openClient, peakOverlap, percentile, runSession } from "./clients.mjs";
+import { openClient, p99ByWindow, peakOverlap, percentile, runSession } from "./clients.mjs";
 import { startPlatform } from "./platform.mjs";
 import { cpuSplitOf, rssOf } from "./processes.mjs";
 
@@ -57,6 +57,7 @@ const PROFILE_DIR = process.argv.includes("--profile")
   ? process.argv[process.argv.indexOf("--profile") + 1]
   : undefined;
 const MiB = 1024 * 1024;
+const WINDOW_MS = STAGGER_MS >= 10_000 ? 5000 : 1000;
 
 /** Calls per Redis command so far (INFO commandstats). */
 async function redisCalls(redis) {
@@ -161,6 +162,7 @@ try {
     `errors: ${failed.length} session(s)${failed.length > 0 ? ` (first: ${failed[0].problems.slice(0, 3).join("; ")})` : ""}`,
     `added latency per streamed event (${latencies.length} model chunks in ${results.reduce((sum, result) => sum + result.textEvents, 0)} text events): p50 ${ms(percentile(latencies, 50))} ms, ` +
       `p90 ${ms(percentile(latencies, 90))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies.at(-1) ?? Number.NaN)} ms`,
+    `p99 by ${WINDOW_MS / 1000} s of the run (ms): ${p99ByWindow(results, started, WINDOW_MS).join(" ")}`,
     `session start (createSession call to first event; starts over the gateway's limit wait there): ` +
       `p50 ${percentile(startMs, 50).toFixed(0)} ms, p99 ${percentile(startMs, 99).toFixed(0)} ms; ` +
       `at most ${peak} sessions streaming at once`,

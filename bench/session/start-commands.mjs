@@ -36,13 +36,15 @@ try {
   for (let i = 0; i < 3; i++) await runSession(client, { index: `warm-${i}`, words: WORDS });
   if (values.monitor) {
     // The commands of one session start, in order, with the client that sent each.
-    const monitor = await platform.identityRedis.duplicate().monitor();
+    const connection = platform.identityRedis.duplicate();
+    const monitor = await connection.monitor();
     monitor.on("monitor", (_time, args, source) =>
       console.log(`${source.padEnd(16)} ${args.join(" ").slice(0, 110)}`),
     );
     await runSession(client, { index: "monitored", words: WORDS });
     await new Promise((resolve) => setTimeout(resolve, 200));
     monitor.disconnect();
+    connection.disconnect();
   }
   const before = await commandStats(platform.identityRedis);
   for (let i = 0; i < SESSIONS; i++) {

@@ -135,3 +135,18 @@ describe("releasedOnFirst", () => {
     expect(stopped).toBe(true);
   });
 });
+
+describe("StartAdmission hold limit", () => {
+  it("takes the slot back from a start that holds it past the limit, for the next one", async () => {
+    const admission = new StartAdmission(1, 30);
+    const stuck = await admission.acquire("create", never);
+    const startedAt = performance.now();
+    const next = await admission.acquire("create", never);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(25);
+    expect(admission.counts()).toEqual({ running: 1, waiting: 0 });
+    stuck(); // late: the slot it had is already someone else's
+    expect(admission.counts()).toEqual({ running: 1, waiting: 0 });
+    next();
+    expect(admission.counts()).toEqual({ running: 0, waiting: 0 });
+  });
+});

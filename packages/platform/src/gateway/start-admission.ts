@@ -16,14 +16,19 @@ interface Waiter {
  * begun finishes before others begin. A slot is held from the call until the
  * session service has taken the start in hand: a created session, or the
  * first event of the run (its logged message) — never while the model
- * thinks, so a slow model does not hold starts back.
+ * thinks, so a slow model does not hold starts back — and at most
+ * `holdLimitMs`: a start stuck upstream (a session service that does not
+ * answer) gives its slot up then, so it cannot hold every other start back.
  */
 export class StartAdmission {
   private running = 0;
   private readonly waiting: Record<StartKind, Waiter[]> = { message: [], create: [] };
 
   /** `limit` starts at once; 0 lets every start through at once. */
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly holdLimitMs = 10_000,
+  ) {
     if (!Number.isInteger(limit) || limit < 0) throw new Error(`the start limit must be a whole number ≥ 0`);
   }
 
@@ -45,11 +50,15 @@ export class StartAdmission {
       await this.queued(kind, signal);
     }
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
+      clearTimeout(timer);
       this.handOver();
     };
+    const timer = setTimeout(release, this.holdLimitMs);
+    timer.unref();
+    return release;
   }
 
   /** Resolves once a leaving start handed its slot to this one (the count stays the same). */

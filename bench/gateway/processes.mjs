@@ -103,7 +103,15 @@ export async function startService(name, env, nodeArgs = []) {
     ready: /"message":"serving[^\n]*"port":(\d+)/,
   });
   const match = await proc.started;
-  return { name, pid: proc.child.pid, port: Number(match[1]), stop: proc.stop, output: proc.output };
+  const metricsPort = Number(/"metricsPort":(\d+)/.exec(proc.output())?.[1]);
+  return {
+    name,
+    pid: proc.child.pid,
+    port: Number(match[1]),
+    metricsPort,
+    stop: proc.stop,
+    output: proc.output,
+  };
 }
 
 /** A Node script of this folder as a child that prints one JSON line when ready. */
@@ -114,6 +122,16 @@ export async function startScript(file, args, env) {
   });
   const match = await proc.started;
   return { pid: proc.child.pid, info: JSON.parse(match[1]), stop: proc.stop };
+}
+
+/**
+ * The longest event-loop delay of a service since the last call, and its p99, in ms (prom-client's
+ * `nodejs_eventloop_lag_{max,p99}_seconds`: sampled every 10 ms, reset on every scrape).
+ */
+export async function eventLoopDelayOf(service) {
+  const text = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+  const read = (name) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "m").exec(text)?.[1]) * 1000;
+  return { max: read("nodejs_eventloop_lag_max_seconds"), p99: read("nodejs_eventloop_lag_p99_seconds") };
 }
 
 /** Resident memory of a process, in bytes (Linux). */

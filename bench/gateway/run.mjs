@@ -45,7 +45,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { numberArg } from "../args.mjs";
 import { openClient, p99ByWindow, peakOverlap, percentile, runSession } from "./clients.mjs";
 import { startPlatform } from "./platform.mjs";
-import { cpuSplitOf, rssOf } from "./processes.mjs";
+import { cpuSplitOf, eventLoopDelayOf, rssOf } from "./processes.mjs";
 
 const SESSIONS = numberArg("sessions", 200);
 const WORDS = numberArg("words", 300);
@@ -127,6 +127,8 @@ try {
     clients: process.pid,
   };
   const cpuBefore = Object.values(cpuUsers).map(cpuSplitOf);
+  const looped = { router, session, gateway };
+  await Promise.all(Object.values(looped).map(eventLoopDelayOf)); // starts their event-loop delay afresh
   const redisCallsBefore = await redisCalls(identityRedis);
 
   const clients = tokens.slice(0, SESSIONS).map((token) => openClient(address, token));
@@ -142,6 +144,7 @@ try {
     const after = cpuSplitOf(pid);
     return { user: after.user - cpuBefore[i].user, system: after.system - cpuBefore[i].system };
   });
+  const loopDelays = await Promise.all(Object.values(looped).map(eventLoopDelayOf));
   const redisCallsDuring = diffCalls(await redisCalls(identityRedis), redisCallsBefore);
 
   // Idle: every turn is over and every client still holds its connection.
@@ -177,6 +180,9 @@ try {
           return `${name} ${per(cpuMs[i].user)}+${per(cpuMs[i].system)}`;
         })
         .join(", "),
+    `event-loop delay during the run, max (p99), ms: ${Object.keys(looped)
+      .map((name, i) => `${name} ${loopDelays[i].max.toFixed(0)} (${loopDelays[i].p99.toFixed(0)})`)
+      .join(", ")}`,
     `redis commands (whole run): ${Object.entries(redisCallsDuring)
       .sort((a, b) => b[1] - a[1])
       .map(([command, calls]) => `${command} ${calls}`)

@@ -40,7 +40,8 @@ import {
 /**
  * Session starts one gateway replica lets through at once. bench/gateway, 200 sessions started
  * within a second on two cores: p99 added latency per streamed event 228–325 ms with no limit,
- * 36 ms at 2 (51 ms at 3, 32 ms at 1); all 200 started in 2.4 s instead of 1.2 s.
+ * 34–100 ms at 2 as the machine's speed varies (32–49 ms at 1, with starts twice as slow again);
+ * the last of the 200 started after ~3 s instead of ~1.2 s.
  */
 const DEFAULT_MAX_STARTS = 2;
 

@@ -30,6 +30,9 @@
 //   subtracts it from the moment it reads the event. Same clock, same machine:
 //   the number is router + session service (store append, bus) + gateway +
 //   three gRPC hops, and nothing else.
+// - Where slow events came from: p99 per time window of the run, each
+//   service's longest event-loop delay, and Redis' own stalls over 5 ms
+//   (LATENCY LATEST: an AOF fsync that took long blocks every append).
 // - Session start: from the createSession call to the first event of the
 //   message's stream; and the most sessions streaming at the same moment.
 // - Memory per idle session: RSS of the session service and the gateway once
@@ -130,6 +133,9 @@ try {
   const looped = { router, session, gateway };
   await Promise.all(Object.values(looped).map(eventLoopDelayOf)); // starts their event-loop delay afresh
   const redisCallsBefore = await redisCalls(identityRedis);
+  // Redis notes every event of its own over 5 ms (an AOF fsync, a slow command): LATENCY LATEST after the run.
+  await identityRedis.config("SET", "latency-monitor-threshold", "5");
+  await identityRedis.latency("RESET");
 
   const clients = tokens.slice(0, SESSIONS).map((token) => openClient(address, token));
   const started = performance.now();
@@ -146,6 +152,10 @@ try {
   });
   const loopDelays = await Promise.all(Object.values(looped).map(eventLoopDelayOf));
   const redisCallsDuring = diffCalls(await redisCalls(identityRedis), redisCallsBefore);
+  // [event, last time, last ms, max ms] per kind of event.
+  const redisStalls = (await identityRedis.latency("LATEST")).map(
+    ([event, , , max]) => `${event} max ${max} ms`,
+  );
 
   // Idle: every turn is over and every client still holds its connection.
   await sleep(3000);
@@ -183,6 +193,7 @@ try {
     `event-loop delay during the run, max (p99), ms: ${Object.keys(looped)
       .map((name, i) => `${name} ${loopDelays[i].max.toFixed(0)} (${loopDelays[i].p99.toFixed(0)})`)
       .join(", ")}`,
+    `redis stalls over 5 ms (LATENCY LATEST): ${redisStalls.length > 0 ? redisStalls.join(", ") : "none"}`,
     `redis commands (whole run): ${Object.entries(redisCallsDuring)
       .sort((a, b) => b[1] - a[1])
       .map(([command, calls]) => `${command} ${calls}`)

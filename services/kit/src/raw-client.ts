@@ -68,22 +68,24 @@ export function rawUpstreamClient<D extends CompatServiceDefinition & ServiceSha
       return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     };
     const deserialize = (bytes: Buffer) => method.responseType.decode(bytes);
+    const raw: RawMethod = { grpc, path, serialize, deserialize };
     client[key] = method.responseStream
-      ? (request: unknown, options: Options = {}) =>
-          serverStream(grpc, path, serialize, deserialize, request, options)
-      : (request: unknown, options: Options = {}) =>
-          unary(grpc, path, serialize, deserialize, request, options);
+      ? (request: unknown, options: Options = {}) => serverStream(raw, request, options)
+      : (request: unknown, options: Options = {}) => unary(raw, request, options);
   }
   return { client: client as NiceClient<D>, channel };
 }
 
-type Codec = [serialize: (value: unknown) => Buffer, deserialize: (bytes: Buffer) => unknown];
+/** One method on the shared grpc-js client: its path and message codec. */
+interface RawMethod {
+  grpc: GrpcClient;
+  path: string;
+  serialize(value: unknown): Buffer;
+  deserialize(bytes: Buffer): unknown;
+}
 
 function unary(
-  grpc: GrpcClient,
-  path: string,
-  serialize: Codec[0],
-  deserialize: Codec[1],
+  { grpc, path, serialize, deserialize }: RawMethod,
   request: unknown,
   { metadata, signal }: Options,
 ): Promise<unknown> {
@@ -113,10 +115,7 @@ function unary(
 const HIGH_WATER = 16;
 
 function serverStream(
-  grpc: GrpcClient,
-  path: string,
-  serialize: Codec[0],
-  deserialize: Codec[1],
+  { grpc, path, serialize, deserialize }: RawMethod,
   request: unknown,
   { metadata, signal }: Options,
 ): AsyncIterable<unknown> {

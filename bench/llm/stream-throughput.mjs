@@ -15,6 +15,7 @@
 import { createDecoder, createModelClient, defaultLlmConfig, SseDecoder } from "@toad/llm";
 import { startMockLlm } from "@toad/testkit";
 import { numberArg } from "../args.mjs";
+import { messageStart, sse } from "./anthropic-frames.mjs";
 
 const DELTAS = numberArg("deltas", 50_000);
 const RUNS = numberArg("runs", 5);
@@ -33,10 +34,6 @@ const WORDS = [
   ";",
 ];
 
-function sse(name, data) {
-  return `${name ? `event: ${name}\n` : ""}data: ${JSON.stringify(data)}\n\n`;
-}
-
 /** A long text answer followed by one tool call, in each wire's real shapes. */
 function body(api, deltas) {
   const parts = [];
@@ -50,20 +47,7 @@ function body(api, deltas) {
       cache_read_input_tokens: 9000,
       output_tokens: 1,
     };
-    parts.push(
-      sse("message_start", {
-        type: "message_start",
-        message: {
-          id: "msg_01",
-          type: "message",
-          role: "assistant",
-          model: "claude-sonnet-4-6",
-          content: [],
-          stop_reason: null,
-          usage,
-        },
-      }),
-    );
+    parts.push(messageStart(usage));
     parts.push(
       sse("content_block_start", {
         type: "content_block_start",

@@ -16,6 +16,7 @@
 import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import { numberArg } from "../args.mjs";
+import { messageStart, sse } from "./anthropic-frames.mjs";
 
 const STREAMS = numberArg("streams", 32);
 const EVENTS = numberArg("events", 1500);
@@ -23,43 +24,31 @@ const INTERVAL = numberArg("interval", 5);
 const BATCH = numberArg("batch", 1);
 const RUNS = numberArg("runs", 5);
 
-const frame = (name, data) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 const WORDS = [" const", " value", " =", " await", " client", ".stream", "(request", ");", "\n"];
 
 function serve() {
   const head =
-    frame("message_start", {
-      type: "message_start",
-      message: {
-        id: "msg_01",
-        type: "message",
-        role: "assistant",
-        model: "claude-sonnet-4-6",
-        content: [],
-        stop_reason: null,
-        usage: { input_tokens: 1200, cache_read_input_tokens: 9000, output_tokens: 1 },
-      },
-    }) +
-    frame("content_block_start", {
+    messageStart({ input_tokens: 1200, cache_read_input_tokens: 9000, output_tokens: 1 }) +
+    sse("content_block_start", {
       type: "content_block_start",
       index: 0,
       content_block: { type: "text", text: "" },
     });
   const deltas = WORDS.map((text) =>
-    frame("content_block_delta", {
+    sse("content_block_delta", {
       type: "content_block_delta",
       index: 0,
       delta: { type: "text_delta", text },
     }),
   );
   const tail =
-    frame("content_block_stop", { type: "content_block_stop", index: 0 }) +
-    frame("message_delta", {
+    sse("content_block_stop", { type: "content_block_stop", index: 0 }) +
+    sse("message_delta", {
       type: "message_delta",
       delta: { stop_reason: "end_turn", stop_sequence: null },
       usage: { output_tokens: EVENTS },
     }) +
-    frame("message_stop", { type: "message_stop" });
+    sse("message_stop", { type: "message_stop" });
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {

@@ -56,8 +56,9 @@ export class StartAdmission {
       clearTimeout(timer);
       this.handOver();
     };
-    const timer = setTimeout(release, this.holdLimitMs);
-    timer.unref();
+    // Without a limit nothing waits for the slot: no hold timer to keep.
+    const timer = this.limit === 0 ? undefined : setTimeout(release, this.holdLimitMs);
+    timer?.unref();
     return release;
   }
 
